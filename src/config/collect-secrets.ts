@@ -1,0 +1,43 @@
+import type { Config } from "./config.js";
+
+const SECRET_KEY = /token|secret|password|authorization|api[-_]?key/i;
+
+/**
+ * Every configured value that must never reach a log line or an API answer: tokens,
+ * passwords, and any setting whose name says it is secret (action headers included).
+ * Incoming webhook URLs of notification services carry their secret in the path, so
+ * a notification action's url counts as a secret too.
+ */
+export function collectSecrets(config: Config): string[] {
+  const found = new Set<string>([...config.auth.webhookTokens, config.auth.apiToken]);
+  for (const registry of config.registries) if (registry.password) found.add(registry.password);
+  if (config.jenkins?.token) found.add(config.jenkins.token);
+  if (config.jenkins?.password) found.add(config.jenkins.password);
+
+  const visit = (node: unknown, secretByName: boolean): void => {
+    if (typeof node === "string") {
+      if (secretByName) found.add(node);
+      return;
+    }
+    if (Array.isArray(node)) node.forEach((item) => visit(item, secretByName));
+    else if (node !== null && typeof node === "object") {
+      for (const [key, item] of Object.entries(node))
+        visit(item, secretByName || SECRET_KEY.test(key));
+    }
+  };
+  for (const pipeline of config.pipelines) {
+    visit(pipeline.test, false);
+    for (const actions of Object.values(pipeline.on)) {
+      for (const action of actions) {
+        visit(action, false);
+        for (const kind of ["slack", "notify"]) {
+          const url = (action[kind] as { url?: unknown } | undefined)?.url;
+          if (typeof url === "string") found.add(url);
+        }
+      }
+    }
+  }
+  // A secret shorter than 4 characters would redact ordinary words; the schema refuses
+  // such tokens, and shorter user-chosen values are not worth mangling every line for.
+  return [...found].filter((s) => s.length >= 4).sort((a, b) => b.length - a.length);
+}

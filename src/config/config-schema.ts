@@ -1,0 +1,138 @@
+import Joi from "joi";
+import { isValidRegistryHost } from "../sources/reference-grammar.js";
+import { parseDuration, parseSize } from "./parse-units.js";
+
+const SOURCES = ["dockerhub", "registry", "acr", "harbor", "quay", "ghcr"];
+
+// Joi does not run custom rules on defaults, so each default is given already converted.
+const duration = (fallback: string) =>
+  Joi.alternatives(Joi.string(), Joi.number())
+    .default(parseDuration(fallback))
+    .custom((value: string | number, helpers) => {
+      const ms = parseDuration(value);
+      return ms === undefined
+        ? helpers.message({ custom: 'must be a duration such as "30s", "10m" or "1h"' })
+        : ms;
+    });
+
+const size = (fallback: string) =>
+  Joi.alternatives(Joi.string(), Joi.number())
+    .default(parseSize(fallback))
+    .custom((value: string | number, helpers) => {
+      const bytes = parseSize(value);
+      return bytes === undefined
+        ? helpers.message({ custom: 'must be a size such as "512m" or "1g"' })
+        : bytes;
+    });
+
+const registryHost = Joi.string().custom((value: string, helpers) =>
+  isValidRegistryHost(value)
+    ? value
+    : helpers.message({ custom: "must be a registry host such as registry.example.com:5000" }),
+);
+
+const argv = Joi.array().items(Joi.string()).min(1);
+const stringMap = Joi.object().pattern(/^[A-Za-z_][A-Za-z0-9_]*$/, Joi.string().allow(""));
+const globs = Joi.alternatives(Joi.string(), Joi.array().items(Joi.string()).min(1));
+
+const service = Joi.object({
+  name: Joi.string()
+    .pattern(/^[a-z0-9][a-z0-9-]{0,62}$/)
+    .required()
+    .messages({ "string.pattern.base": "must be a lowercase host name such as db" }),
+  image: Joi.string().required(),
+  env: stringMap.default({}),
+  command: argv,
+  wait: Joi.alternatives(
+    Joi.object({ tcp: Joi.number().integer().min(1).max(65535).required() }),
+    Joi.object({ log: Joi.string().required() }),
+  ),
+  timeout: duration("60s"),
+});
+
+const test = Joi.object({
+  command: argv,
+  env: stringMap.default({}),
+  timeout: duration("10m"),
+  network: Joi.string().default("none"),
+  resources: Joi.object({
+    memory: size("512m"),
+    cpus: Joi.number().positive().max(64).default(1),
+    pids: Joi.number().integer().min(8).max(65536).default(256),
+  }).default(),
+  services: Joi.array().items(service).unique("name").default([]),
+}).default();
+
+const action = Joi.object().min(1);
+const actions = Joi.array().items(action).default([]);
+
+const pipeline = Joi.object({
+  name: Joi.string()
+    .pattern(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/)
+    .required()
+    .messages({ "string.pattern.base": "must be letters, digits, . _ - (at most 64)" }),
+  match: Joi.object({
+    repository: globs.required(),
+    tags: globs.default(["*"]),
+    sources: Joi.array()
+      .items(Joi.string().valid(...SOURCES))
+      .min(1),
+  }).required(),
+  test,
+  on: Joi.object({ success: actions, failure: actions, error: actions }).default(),
+  callback: Joi.boolean().default(false),
+});
+
+export const configSchema = Joi.object({
+  listen: Joi.object({
+    host: Joi.string().default("0.0.0.0"),
+    port: Joi.number().integer().min(0).max(65535).default(8080),
+  }).default(),
+  store: Joi.object({ path: Joi.string().default("./data/pushgate.db") }).default(),
+  limits: Joi.object({
+    body: size("1m"),
+    dedupeTtl: duration("1h"),
+  }).default(),
+  auth: Joi.object({
+    webhookTokens: Joi.array()
+      .items(Joi.string().min(8).messages({ "string.min": "must be at least 8 characters" }))
+      .min(1)
+      .required(),
+    apiToken: Joi.string()
+      .min(8)
+      .required()
+      .messages({ "string.min": "must be at least 8 characters" }),
+  }).required(),
+  docker: Joi.object({
+    host: Joi.string().pattern(/^(unix|tcp|http|https|npipe):\/\//),
+    concurrency: Joi.number().integer().min(1).max(64).default(2),
+    pullTimeout: duration("5m"),
+  }).default(),
+  registries: Joi.array()
+    .items(
+      Joi.object({
+        host: registryHost.required(),
+        mirror: registryHost,
+        username: Joi.string(),
+        password: Joi.string(),
+        insecure: Joi.boolean().default(false),
+      }).and("username", "password"),
+    )
+    .unique("host")
+    .default([]),
+  jenkins: Joi.object({
+    url: Joi.string()
+      .uri({ scheme: ["http", "https"] })
+      .required(),
+    user: Joi.string().required(),
+    token: Joi.string(),
+    password: Joi.string(),
+  }).xor("token", "password"),
+  callbacks: Joi.object({
+    allowedHosts: Joi.array().items(Joi.string()).default([]),
+  }).default(),
+  log: Joi.object({
+    level: Joi.string().valid("error", "warn", "info", "debug").default("info"),
+  }).default(),
+  pipelines: Joi.array().items(pipeline).unique("name").default([]),
+}).required();

@@ -1,0 +1,90 @@
+import type { SourceName } from "../sources/push-event.js";
+
+/** The validated configuration, built once at start-up and frozen. */
+export interface Config {
+  listen: { host: string; port: number };
+  store: { path: string };
+  limits: {
+    /** Largest webhook body accepted, in bytes (413 past it). */
+    bodyBytes: number;
+    /** How long a delivery's dedupe key is remembered in memory, in ms. */
+    dedupeTtlMs: number;
+  };
+  auth: {
+    /** Every accepted webhook token; several at once allow rotation. */
+    webhookTokens: string[];
+    /** Bearer token for /api. */
+    apiToken: string;
+  };
+  docker: {
+    /** e.g. unix:///var/run/docker.sock or tcp://host:2376 */
+    host: string;
+    concurrency: number;
+    pullTimeoutMs: number;
+  };
+  registries: RegistryConfig[];
+  jenkins?: JenkinsConfig;
+  callbacks: { allowedHosts: string[] };
+  log: { level: "error" | "warn" | "info" | "debug" };
+  pipelines: PipelineConfig[];
+}
+
+export interface RegistryConfig {
+  host: string;
+  /** Pull this registry's images from here instead (host[:port]). */
+  mirror?: string;
+  username?: string;
+  password?: string;
+  /** Use plain HTTP for this registry (a local registry on 127.0.0.1). */
+  insecure: boolean;
+}
+
+export interface JenkinsConfig {
+  url: string;
+  user: string;
+  /** API token: HTTP Basic, no crumb needed. */
+  token?: string;
+  /** Password: Basic auth plus a crumb tied to a session cookie. */
+  password?: string;
+}
+
+export interface PipelineMatch {
+  /** Globs on the image name: "acme/web" for Docker Hub, "host:port/acme/web" elsewhere. */
+  repositories: string[];
+  /** Globs on the tag. */
+  tags: string[];
+  /** Restrict to some sources; all when omitted. */
+  sources?: SourceName[];
+}
+
+export interface ServiceConfig {
+  name: string;
+  image: string;
+  env: Record<string, string>;
+  command?: string[];
+  wait?: { tcp: number } | { log: string };
+  timeoutMs: number;
+}
+
+export interface TestConfig {
+  /** argv, like `docker run IMAGE ...argv`; omitted: the image's label or default command. */
+  command?: string[];
+  env: Record<string, string>;
+  timeoutMs: number;
+  /** "none" (default) or the name of a Docker network the test may use. */
+  network: string;
+  resources: { memoryBytes: number; cpus: number; pids: number };
+  services: ServiceConfig[];
+}
+
+/** One outcome action as written in the config; each kind is read by actions/. */
+export type ActionConfig = Record<string, unknown>;
+
+export interface PipelineConfig {
+  name: string;
+  match: PipelineMatch;
+  test: TestConfig;
+  on: { success: ActionConfig[]; failure: ActionConfig[]; error: ActionConfig[] };
+  /** Answer Docker Hub's callback_url with the result. */
+  callback: boolean;
+}

@@ -1,0 +1,51 @@
+import { readFileSync } from "node:fs";
+import { parseDocument } from "yaml";
+import { formatJoiErrors } from "../validation/format-joi-errors.js";
+import type { Config } from "./config.js";
+import { ConfigError } from "./config-error.js";
+import { configSchema } from "./config-schema.js";
+import { interpolateEnv } from "./interpolate-env.js";
+import { toConfig, type ValidatedConfig } from "./to-config.js";
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** Reads, interpolates and validates a YAML config file; throws ConfigError naming each problem. */
+export function loadConfig(file: string, env: Env): Config {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    const reason =
+      (error as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : String(error);
+    throw new ConfigError(file, [reason]);
+  }
+  return parseConfig(text, env, file);
+}
+
+/** The same as loadConfig, from the file's text. */
+export function parseConfig(text: string, env: Env, file = "config"): Config {
+  const document = parseDocument(text, { prettyErrors: true });
+  if (document.errors.length > 0) {
+    throw new ConfigError(
+      file,
+      document.errors.map((e) => {
+        const line = e.linePos?.[0];
+        const message = (e.message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, "");
+        return `${line ? `line ${line.line}, column ${line.col}` : "YAML"}: ${message}`;
+      }),
+    );
+  }
+  const interpolated = interpolateEnv(document.toJS() ?? {}, env);
+  const problems = interpolated.problems.map((p) => `${p.path}: ${p.message}`);
+
+  const result = configSchema.validate(interpolated.value, {
+    abortEarly: false,
+    errors: { label: false },
+  });
+  if (result.error) {
+    problems.push(...formatJoiErrors(result.error).map((p) => `${p.path}: ${p.message}`));
+  }
+  if (problems.length > 0) throw new ConfigError(file, problems);
+
+  return toConfig(result.value as ValidatedConfig, env);
+}

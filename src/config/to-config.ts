@@ -1,0 +1,70 @@
+import type { Config, PipelineConfig, ServiceConfig } from "./config.js";
+import type { Env } from "./load-config.js";
+
+type Globs = string | string[];
+
+/** The config as the schema leaves it: YAML names, units already converted. */
+export interface ValidatedConfig extends Omit<Config, "limits" | "docker" | "pipelines"> {
+  limits: { body: number; dedupeTtl: number };
+  docker: { host?: string; concurrency: number; pullTimeout: number };
+  pipelines: ValidatedPipeline[];
+}
+
+interface ValidatedPipeline extends Omit<PipelineConfig, "match" | "test"> {
+  match: { repository: Globs; tags: Globs; sources?: PipelineConfig["match"]["sources"] };
+  test: Omit<PipelineConfig["test"], "timeoutMs" | "resources" | "services"> & {
+    timeout: number;
+    resources: { memory: number; cpus: number; pids: number };
+    services: (Omit<ServiceConfig, "timeoutMs"> & { timeout: number })[];
+  };
+}
+
+const list = (globs: Globs): string[] => (typeof globs === "string" ? [globs] : globs);
+
+/** Maps the validated YAML onto the Config the code reads, and freezes it. */
+export function toConfig(raw: ValidatedConfig, env: Env): Config {
+  const port =
+    env.PORT !== undefined && /^\d+$/.test(env.PORT) ? Number(env.PORT) : raw.listen.port;
+  const config: Config = {
+    ...raw,
+    listen: { ...raw.listen, port },
+    limits: { bodyBytes: raw.limits.body, dedupeTtlMs: raw.limits.dedupeTtl },
+    docker: {
+      host: raw.docker.host ?? env.DOCKER_HOST ?? "unix:///var/run/docker.sock",
+      concurrency: raw.docker.concurrency,
+      pullTimeoutMs: raw.docker.pullTimeout,
+    },
+    pipelines: raw.pipelines.map(({ match, test, ...rest }) => ({
+      ...rest,
+      match: {
+        repositories: list(match.repository),
+        tags: list(match.tags),
+        ...(match.sources ? { sources: match.sources } : {}),
+      },
+      test: {
+        ...(test.command ? { command: test.command } : {}),
+        env: test.env,
+        timeoutMs: test.timeout,
+        network: test.network,
+        resources: {
+          memoryBytes: test.resources.memory,
+          cpus: test.resources.cpus,
+          pids: test.resources.pids,
+        },
+        services: test.services.map(({ timeout, ...service }) => ({
+          ...service,
+          timeoutMs: timeout,
+        })),
+      },
+    })),
+  };
+  return deepFreeze(config);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const item of Object.values(value)) deepFreeze(item);
+  }
+  return value;
+}

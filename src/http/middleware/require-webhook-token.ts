@@ -1,0 +1,21 @@
+import type { RequestHandler } from "express";
+import { HttpError } from "../http-error.js";
+import { bearerToken } from "./bearer-token.js";
+import { tokensMatch } from "./tokens-match.js";
+
+/**
+ * Accepts a webhook whose token is one of `tokens`, given as the `:token` path segment,
+ * `?token=`, or `Authorization: Bearer`. Anything else is 403 before the body is read.
+ */
+export function requireWebhookToken(tokens: readonly string[]): RequestHandler {
+  return (req, _res, next) => {
+    const fromPath = typeof req.params.token === "string" ? req.params.token : undefined;
+    const fromQuery = typeof req.query.token === "string" ? req.query.token : undefined;
+    const candidates = [fromPath, fromQuery, bearerToken(req.get("authorization"))];
+    if (candidates.some((candidate) => tokensMatch(candidate, tokens))) {
+      next();
+      return;
+    }
+    next(new HttpError(403, "forbidden", "missing or invalid webhook token"));
+  };
+}

@@ -1,0 +1,67 @@
+import { Router } from "express";
+import Joi from "joi";
+import { RUN_STATES } from "../../pipeline/run-states.js";
+import type { RunStore } from "../../store/run-store.js";
+import { ID_PATTERN } from "../../store/new-id.js";
+import { formatJoiErrors } from "../../validation/format-joi-errors.js";
+import { HttpError } from "../http-error.js";
+import { requireApiToken } from "../middleware/require-api-token.js";
+import { runView } from "./run-view.js";
+
+interface ListQuery {
+  repository?: string;
+  status?: (typeof RUN_STATES)[number];
+  state?: (typeof RUN_STATES)[number];
+  pipeline?: string;
+  before?: string;
+  limit: number;
+}
+
+const listQuery = Joi.object<ListQuery>({
+  repository: Joi.string().max(300),
+  status: Joi.string().valid(...RUN_STATES),
+  state: Joi.string().valid(...RUN_STATES),
+  pipeline: Joi.string().max(64),
+  before: Joi.string().pattern(ID_PATTERN).messages({ "string.pattern.base": "must be a run id" }),
+  limit: Joi.number().integer().min(1).max(200).default(50),
+}).oxor("status", "state");
+
+/** Run history, newest first, behind the API token. */
+export function apiRoutes(options: { apiToken: string; store: RunStore }): Router {
+  const { store } = options;
+  const router = Router();
+  router.use("/api", requireApiToken(options.apiToken));
+
+  router.get("/api/runs", (req, res) => {
+    const result = listQuery.validate(req.query, {
+      abortEarly: false,
+      errors: { label: false },
+    });
+    if (result.error) {
+      throw new HttpError(400, "invalid_query", result.error.message, {
+        problems: formatJoiErrors(result.error),
+      });
+    }
+    const query = result.value;
+    const runs = store.listRuns({
+      limit: query.limit,
+      ...(query.repository !== undefined ? { repository: query.repository } : {}),
+      ...((query.status ?? query.state) ? { state: query.status ?? query.state } : {}),
+      ...(query.pipeline !== undefined ? { pipeline: query.pipeline } : {}),
+      ...(query.before !== undefined ? { before: query.before } : {}),
+    });
+    const last = runs.at(-1);
+    res.json({
+      runs: runs.map(runView),
+      next: runs.length === query.limit && last ? last.id : null,
+    });
+  });
+
+  router.get("/api/runs/:id", (req, res) => {
+    const run = store.getRun(req.params.id);
+    if (!run) throw new HttpError(404, "not_found", `no run ${req.params.id}`);
+    res.json(runView(run));
+  });
+
+  return router;
+}

@@ -1,0 +1,32 @@
+import { Router } from "express";
+
+/** A dependency /readyz checks; it throws (or rejects) with the reason when not ready. */
+export interface ReadinessCheck {
+  name: string;
+  check: () => void | Promise<void>;
+}
+
+/** /healthz: the process answers. /readyz: every dependency answers, or 503 with the reasons. */
+export function healthRoutes(checks: readonly ReadinessCheck[]): Router {
+  const router = Router();
+  router.get("/healthz", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+  router.get("/readyz", async (_req, res) => {
+    const results = await Promise.all(
+      checks.map(async ({ name, check }) => {
+        try {
+          await check();
+          return [name, "ok"] as const;
+        } catch (error) {
+          return [name, error instanceof Error ? error.message : String(error)] as const;
+        }
+      }),
+    );
+    const ready = results.every(([, result]) => result === "ok");
+    res
+      .status(ready ? 200 : 503)
+      .json({ status: ready ? "ready" : "not ready", checks: Object.fromEntries(results) });
+  });
+  return router;
+}

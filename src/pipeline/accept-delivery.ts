@@ -1,0 +1,86 @@
+import NodeCache from "node-cache";
+import { dedupeKeyOf, type PushEvent } from "../sources/push-event.js";
+import type { RunStore } from "../store/run-store.js";
+import type { PipelineMatcher } from "./match-pipelines.js";
+
+/** What became of a delivery: the answer the sender gets is chosen from this at the edge. */
+export type DeliveryOutcome =
+  | { kind: "queued"; runIds: string[]; duplicates: number }
+  | { kind: "duplicate" }
+  | { kind: "no-match"; ignored: string[] }
+  | { kind: "no-events"; ignored: string[] };
+
+export interface AcceptDeliveryOptions {
+  store: RunStore;
+  matchPipelines: PipelineMatcher;
+  dedupeTtlMs: number;
+  clock?: () => Date;
+  /** Told of every run queued, after it is durable. */
+  onQueued?: (runIds: readonly string[]) => void;
+}
+
+export interface DeliveryIntake {
+  accept(events: readonly PushEvent[], ignored?: readonly string[]): DeliveryOutcome;
+  /** Stops the cache's expiry timer. */
+  close(): void;
+}
+
+/**
+ * Dedupes, matches and durably records a delivery's events: one run per matching pipeline,
+ * all written in one transaction before the caller answers. A re-sent delivery is caught by
+ * a TTL cache first and by the store's unique key after a restart.
+ */
+export function createDeliveryIntake(options: AcceptDeliveryOptions): DeliveryIntake {
+  const { store, matchPipelines, onQueued } = options;
+  const clock = options.clock ?? (() => new Date());
+  const seen = new NodeCache({
+    stdTTL: Math.max(1, Math.round(options.dedupeTtlMs / 1000)),
+    checkperiod: 120,
+    useClones: false,
+  });
+
+  const accept = (
+    events: readonly PushEvent[],
+    ignored: readonly string[] = [],
+  ): DeliveryOutcome => {
+    if (events.length === 0) return { kind: "no-events", ignored: [...ignored] };
+
+    const fresh: { event: PushEvent; dedupeKey: string }[] = [];
+    const keys = new Set<string>();
+    for (const event of events) {
+      const dedupeKey = dedupeKeyOf(event);
+      if (seen.has(dedupeKey) || keys.has(dedupeKey)) continue;
+      keys.add(dedupeKey);
+      fresh.push({ event, dedupeKey });
+    }
+    if (fresh.length === 0) return { kind: "duplicate" };
+
+    const items = fresh
+      .map(({ event, dedupeKey }) => ({
+        event,
+        dedupeKey,
+        pipelines: matchPipelines(event).map((p) => p.name),
+      }))
+      .filter((item) => item.pipelines.length > 0);
+    if (items.length === 0) {
+      return {
+        kind: "no-match",
+        ignored: [
+          ...ignored,
+          ...fresh.map(({ event }) => `no pipeline matches ${event.repository}:${event.tag}`),
+        ],
+      };
+    }
+
+    const outcomes = store.accept(items, clock());
+    items.forEach((item) => seen.set(item.dedupeKey, true));
+    const runIds = outcomes.flatMap((o) => (o.kind === "recorded" ? o.runIds : []));
+    if (runIds.length === 0) return { kind: "duplicate" };
+    const duplicates =
+      events.length - fresh.length + outcomes.filter((o) => o.kind === "duplicate").length;
+    onQueued?.(runIds);
+    return { kind: "queued", runIds, duplicates };
+  };
+
+  return { accept, close: () => seen.close() };
+}

@@ -1,0 +1,36 @@
+/**
+ * Schema changes, applied in order and counted in PRAGMA user_version. Append only: a
+ * released migration is never edited, so every existing database upgrades the same way.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE events (
+     id TEXT PRIMARY KEY,
+     dedupe_key TEXT NOT NULL UNIQUE,
+     source TEXT NOT NULL,
+     registry TEXT NOT NULL,
+     repository TEXT NOT NULL,
+     tag TEXT NOT NULL,
+     digest TEXT,
+     pushed_at TEXT NOT NULL,
+     pusher TEXT,
+     callback_url TEXT,
+     received_at TEXT NOT NULL
+   );
+   CREATE TABLE runs (
+     id TEXT PRIMARY KEY,
+     event_id TEXT NOT NULL REFERENCES events(id),
+     pipeline TEXT NOT NULL,
+     state TEXT NOT NULL,
+     reason TEXT,
+     attempt INTEGER NOT NULL DEFAULT 0,
+     image_digest TEXT,
+     exit_code INTEGER,
+     steps TEXT NOT NULL DEFAULT '{}',
+     created_at TEXT NOT NULL,
+     updated_at TEXT NOT NULL,
+     finished_at TEXT
+   );
+   CREATE INDEX runs_by_state ON runs(state, id);
+   CREATE INDEX runs_by_event ON runs(event_id);
+   CREATE INDEX events_by_repository ON events(repository);`,
+];

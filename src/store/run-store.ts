@@ -1,0 +1,77 @@
+import type { PushEvent } from "../sources/push-event.js";
+import type { RunState } from "../pipeline/run-states.js";
+
+/** A push event as recorded, with the id and time of its delivery. */
+export interface StoredEvent extends PushEvent {
+  id: string;
+  receivedAt: Date;
+}
+
+export interface StepTiming {
+  startedAt: string;
+  finishedAt?: string;
+  ms?: number;
+}
+
+export interface RunRecord {
+  id: string;
+  pipeline: string;
+  state: RunState;
+  /** Why the run ended as it did, in one line (e.g. "timeout", "manifest unknown"). */
+  reason?: string;
+  /** How many times execution started (crash recovery reruns count). */
+  attempt: number;
+  event: StoredEvent;
+  /** The digest actually pulled and tested. */
+  imageDigest?: string;
+  exitCode?: number;
+  createdAt: Date;
+  updatedAt: Date;
+  finishedAt?: Date;
+  /** Timings per step: pull, services, test, actions. */
+  steps: Record<string, StepTiming>;
+}
+
+/** One event of a delivery to record, with the pipelines it matched. */
+export interface AcceptItem {
+  event: PushEvent;
+  dedupeKey: string;
+  pipelines: string[];
+}
+
+export type AcceptOutcome =
+  { kind: "recorded"; eventId: string; runIds: string[] } | { kind: "duplicate"; eventId: string };
+
+export interface RunFilter {
+  repository?: string;
+  state?: RunState;
+  pipeline?: string;
+  /** Only runs older than this run id (the cursor of the previous page). */
+  before?: string;
+  limit: number;
+}
+
+/** Fields a state change may set along with the state. */
+export interface RunUpdate {
+  reason?: string | null;
+  imageDigest?: string;
+  exitCode?: number | null;
+  attempt?: number;
+  steps?: Record<string, StepTiming>;
+}
+
+/** Durable record of events and runs. Every method is atomic. */
+export interface RunStore {
+  /** Records a delivery's events and their runs in one transaction; known keys are duplicates. */
+  accept(items: readonly AcceptItem[], now: Date): AcceptOutcome[];
+  getRun(id: string): RunRecord | undefined;
+  /** Newest first. */
+  listRuns(filter: RunFilter): RunRecord[];
+  /** Moves a run from one of `from` to `to`; false when it was in none of them. */
+  transition(id: string, from: readonly RunState[], to: RunState, update?: RunUpdate): boolean;
+  /** Runs in the given states, oldest first. */
+  runsInStates(states: readonly RunState[]): RunRecord[];
+  /** Throws when the store cannot be read. */
+  ping(): void;
+  close(): void;
+}

@@ -1,0 +1,234 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import { isFinal, type RunState } from "../pipeline/run-states.js";
+import type { SourceName } from "../sources/push-event.js";
+import { MIGRATIONS } from "./migrations.js";
+import { StoreUnavailableError } from "./store-unavailable-error.js";
+import { createIdGenerator } from "./new-id.js";
+import type {
+  AcceptItem,
+  AcceptOutcome,
+  RunFilter,
+  RunRecord,
+  RunStore,
+  RunUpdate,
+} from "./run-store.js";
+
+interface RunRow {
+  id: string;
+  pipeline: string;
+  state: RunState;
+  reason: string | null;
+  attempt: number;
+  image_digest: string | null;
+  exit_code: number | null;
+  steps: string;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
+  event_id: string;
+  source: SourceName;
+  registry: string;
+  repository: string;
+  tag: string;
+  digest: string | null;
+  pushed_at: string;
+  pusher: string | null;
+  callback_url: string | null;
+  received_at: string;
+}
+
+const SELECT_RUN = `SELECT r.*, e.source, e.registry, e.repository, e.tag, e.digest, e.pushed_at,
+  e.pusher, e.callback_url, e.received_at FROM runs r JOIN events e ON e.id = r.event_id`;
+
+/** The embedded default store: one SQLite file in WAL mode, written synchronously. */
+export class SqliteRunStore implements RunStore {
+  private readonly db: Database.Database;
+  private readonly newId = createIdGenerator();
+
+  constructor(path: string) {
+    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma("journal_mode = WAL");
+    // FULL: a run acknowledged with 202 survives power loss, not only a process crash.
+    this.db.pragma("synchronous = FULL");
+    this.db.pragma("foreign_keys = ON");
+    this.db.pragma("busy_timeout = 5000");
+    this.migrate();
+  }
+
+  private migrate(): void {
+    const current = this.db.pragma("user_version", { simple: true }) as number;
+    if (current > MIGRATIONS.length) {
+      throw new Error(
+        `store schema version ${current} is newer than this pushgate (${MIGRATIONS.length})`,
+      );
+    }
+    this.db.transaction(() => {
+      MIGRATIONS.slice(current).forEach((sql) => this.db.exec(sql));
+      this.db.pragma(`user_version = ${MIGRATIONS.length}`);
+    })();
+  }
+
+  accept(items: readonly AcceptItem[], now: Date): AcceptOutcome[] {
+    const findEvent = this.db.prepare<[string], { id: string }>(
+      "SELECT id FROM events WHERE dedupe_key = ?",
+    );
+    const insertEvent = this.db.prepare(
+      `INSERT INTO events (id, dedupe_key, source, registry, repository, tag, digest, pushed_at,
+         pusher, callback_url, received_at)
+       VALUES (@id, @dedupeKey, @source, @registry, @repository, @tag, @digest, @pushedAt,
+         @pusher, @callbackUrl, @receivedAt)`,
+    );
+    const insertRun = this.db.prepare(
+      `INSERT INTO runs (id, event_id, pipeline, state, created_at, updated_at)
+       VALUES (?, ?, ?, 'queued', ?, ?)`,
+    );
+    const at = now.toISOString();
+    const record = this.db.transaction(() =>
+      items.map(({ event, dedupeKey, pipelines }): AcceptOutcome => {
+        const known = findEvent.get(dedupeKey);
+        if (known) return { kind: "duplicate", eventId: known.id };
+        const eventId = this.newId(now.getTime());
+        insertEvent.run({
+          id: eventId,
+          dedupeKey,
+          source: event.source,
+          registry: event.registry,
+          repository: event.repository,
+          tag: event.tag,
+          digest: event.digest ?? null,
+          pushedAt: event.pushedAt.toISOString(),
+          pusher: event.pusher ?? null,
+          callbackUrl: event.callbackUrl ?? null,
+          receivedAt: at,
+        });
+        const runIds = pipelines.map((pipeline) => {
+          const runId = this.newId(now.getTime());
+          insertRun.run(runId, eventId, pipeline, at, at);
+          return runId;
+        });
+        return { kind: "recorded", eventId, runIds };
+      }),
+    );
+    try {
+      return record();
+    } catch (error) {
+      throw new StoreUnavailableError(error);
+    }
+  }
+
+  getRun(id: string): RunRecord | undefined {
+    const row = this.db.prepare<[string], RunRow>(`${SELECT_RUN} WHERE r.id = ?`).get(id);
+    return row && toRecord(row);
+  }
+
+  listRuns(filter: RunFilter): RunRecord[] {
+    const where: string[] = [];
+    const params: Record<string, string | number> = { limit: filter.limit };
+    if (filter.repository !== undefined) {
+      where.push("e.repository = @repository");
+      params.repository = filter.repository;
+    }
+    if (filter.state !== undefined) {
+      where.push("r.state = @state");
+      params.state = filter.state;
+    }
+    if (filter.pipeline !== undefined) {
+      where.push("r.pipeline = @pipeline");
+      params.pipeline = filter.pipeline;
+    }
+    if (filter.before !== undefined) {
+      where.push("r.id < @before");
+      params.before = filter.before;
+    }
+    const sql = `${SELECT_RUN} ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+      ORDER BY r.id DESC LIMIT @limit`;
+    return this.db.prepare<[typeof params], RunRow>(sql).all(params).map(toRecord);
+  }
+
+  transition(id: string, from: readonly RunState[], to: RunState, update: RunUpdate = {}): boolean {
+    const now = new Date().toISOString();
+    const sets = ["state = @to", "updated_at = @now"];
+    const params: Record<string, string | number | null> = { id, to, now };
+    if (isFinal(to)) sets.push("finished_at = @now");
+    if (update.reason !== undefined) {
+      sets.push("reason = @reason");
+      params.reason = update.reason;
+    }
+    if (update.imageDigest !== undefined) {
+      sets.push("image_digest = @imageDigest");
+      params.imageDigest = update.imageDigest;
+    }
+    if (update.exitCode !== undefined) {
+      sets.push("exit_code = @exitCode");
+      params.exitCode = update.exitCode;
+    }
+    if (update.attempt !== undefined) {
+      sets.push("attempt = @attempt");
+      params.attempt = update.attempt;
+    }
+    if (update.steps !== undefined) {
+      sets.push("steps = @steps");
+      params.steps = JSON.stringify(update.steps);
+    }
+    const states = from.map((_, i) => `@from${i}`);
+    from.forEach((state, i) => (params[`from${i}`] = state));
+    const result = this.db
+      .prepare(
+        `UPDATE runs SET ${sets.join(", ")} WHERE id = @id AND state IN (${states.join(", ")})`,
+      )
+      .run(params);
+    return result.changes === 1;
+  }
+
+  runsInStates(states: readonly RunState[]): RunRecord[] {
+    if (states.length === 0) return [];
+    const marks = states.map(() => "?").join(", ");
+    return this.db
+      .prepare<string[], RunRow>(`${SELECT_RUN} WHERE r.state IN (${marks}) ORDER BY r.id ASC`)
+      .all(...states)
+      .map(toRecord);
+  }
+
+  ping(): void {
+    try {
+      this.db.prepare("SELECT count(*) FROM runs").get();
+    } catch (error) {
+      throw new StoreUnavailableError(error);
+    }
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function toRecord(row: RunRow): RunRecord {
+  return {
+    id: row.id,
+    pipeline: row.pipeline,
+    state: row.state,
+    ...(row.reason !== null ? { reason: row.reason } : {}),
+    attempt: row.attempt,
+    event: {
+      id: row.event_id,
+      source: row.source,
+      registry: row.registry,
+      repository: row.repository,
+      tag: row.tag,
+      ...(row.digest !== null ? { digest: row.digest } : {}),
+      pushedAt: new Date(row.pushed_at),
+      ...(row.pusher !== null ? { pusher: row.pusher } : {}),
+      ...(row.callback_url !== null ? { callbackUrl: row.callback_url } : {}),
+      receivedAt: new Date(row.received_at),
+    },
+    ...(row.image_digest !== null ? { imageDigest: row.image_digest } : {}),
+    ...(row.exit_code !== null ? { exitCode: row.exit_code } : {}),
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+    ...(row.finished_at !== null ? { finishedAt: new Date(row.finished_at) } : {}),
+    steps: JSON.parse(row.steps) as RunRecord["steps"],
+  };
+}

@@ -1,0 +1,67 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+export interface SpawnedPushgate {
+  url: string;
+  process: ChildProcess;
+  output: string[];
+  /** Sends a signal and resolves with the exit code once the process is gone. */
+  kill(signal: NodeJS.Signals): Promise<number | null>;
+}
+
+/**
+ * Runs the real entry point (src/main.ts) as its own process with `configYaml`, and waits
+ * for its "listening" line. For restarts and signals, which an in-process server cannot show.
+ */
+export async function spawnPushgate(
+  dir: string,
+  configYaml: string,
+  env: Record<string, string> = {},
+): Promise<SpawnedPushgate> {
+  const configFile = join(dir, "pushgate.yml");
+  writeFileSync(configFile, configYaml);
+  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src/main.ts")], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, PUSHGATE_CONFIG: configFile },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const output: string[] = [];
+  const exited = new Promise<number | null>((resolve) =>
+    child.once("exit", (code) => resolve(code)),
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`pushgate did not start:\n${output.join("\n")}`)),
+      30_000,
+    );
+    const onLine = (chunk: Buffer) => {
+      for (const line of chunk.toString().split("\n").filter(Boolean)) {
+        output.push(line);
+        const match = /"message":"listening".*"url":"([^"]+)"/.exec(line);
+        if (match?.[1]) {
+          clearTimeout(timer);
+          resolve(match[1]);
+        }
+      }
+    };
+    child.stdout.on("data", onLine);
+    child.stderr.on("data", onLine);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`pushgate exited with ${code}:\n${output.join("\n")}`));
+    });
+  });
+  return {
+    url,
+    process: child,
+    output,
+    kill: (signal) => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}

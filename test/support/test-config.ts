@@ -1,0 +1,23 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export const WEBHOOK_TOKEN = "hook-token-for-tests-1";
+export const OTHER_WEBHOOK_TOKEN = "hook-token-for-tests-2";
+export const API_TOKEN = "api-token-for-tests";
+
+/** A fresh directory for one test's store and config. */
+export function tempDir(prefix = "pushgate-test-"): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** A config file's text: test tokens, a store in `dir`, a random port, then `rest`. */
+export function testConfigYaml(dir: string, rest = ""): string {
+  return `listen: { host: 127.0.0.1, port: 0 }
+store: { path: ${JSON.stringify(join(dir, "pushgate.db"))} }
+auth:
+  webhookTokens: [${WEBHOOK_TOKEN}, ${OTHER_WEBHOOK_TOKEN}]
+  apiToken: ${API_TOKEN}
+log: { level: debug }
+${rest}`;
+}
