@@ -33,7 +33,7 @@ export const FINAL_STATES: ReadonlySet<RunState> = new Set([
 /** States a run may move to from each state. A run that is in flight may always be requeued. */
 const NEXT: Record<RunState, readonly RunState[]> = {
   queued: ["pulling", "errored", "cancelled", "superseded"],
-  pulling: ["testing", "errored", "cancelled", "superseded", "queued"],
+  pulling: ["testing", "acting", "errored", "cancelled", "superseded", "queued"],
   testing: ["acting", "passed", "failed", "errored", "cancelled", "superseded", "queued"],
   acting: ["passed", "failed", "errored", "queued"],
   passed: [],

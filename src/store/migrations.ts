@@ -33,4 +33,5 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX runs_by_state ON runs(state, id);
    CREATE INDEX runs_by_event ON runs(event_id);
    CREATE INDEX events_by_repository ON events(repository);`,
+  `CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
 ];

@@ -71,6 +71,12 @@ export interface RunStore {
   transition(id: string, from: readonly RunState[], to: RunState, update?: RunUpdate): boolean;
   /** Runs in the given states, oldest first. */
   runsInStates(states: readonly RunState[]): RunRecord[];
+  /**
+   * A random id made when the store was created. Everything this store's runs create in
+   * Docker carries it (label pushgate.instance), so two pushgates sharing one engine never
+   * reap each other's containers.
+   */
+  instanceId(): string;
   /** Throws when the store cannot be read. */
   ping(): void;
   close(): void;

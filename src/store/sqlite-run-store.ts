@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
@@ -190,6 +191,18 @@ export class SqliteRunStore implements RunStore {
       .prepare<string[], RunRow>(`${SELECT_RUN} WHERE r.state IN (${marks}) ORDER BY r.id ASC`)
       .all(...states)
       .map(toRecord);
+  }
+
+  instanceId(): string {
+    const read = this.db.prepare<[], { value: string }>(
+      "SELECT value FROM meta WHERE key = 'instance'",
+    );
+    const existing = read.get();
+    if (existing) return existing.value;
+    this.db
+      .prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('instance', ?)")
+      .run(randomBytes(8).toString("hex"));
+    return read.get()?.value ?? "";
   }
 
   ping(): void {

@@ -1,0 +1,38 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { baseImage } from "./registry.js";
+
+const run = promisify(execFile);
+
+export interface TestImageSpec {
+  /** Full reference to tag and push, e.g. `${registry}/pushgate-test/slow:v1`. */
+  reference: string;
+  /** Dockerfile lines after FROM (CMD, LABEL, ENV, RUN with busybox tools...). */
+  lines: string[];
+  /** Base image; the static-busybox image of scripts/test-env.sh by default. */
+  from?: string;
+  /** Push to its registry (default true). */
+  push?: boolean;
+}
+
+/**
+ * Builds a tiny image on the static-busybox base with the docker CLI (no build context:
+ * the Dockerfile comes on stdin) and pushes it. Returns the pushed manifest's digest.
+ */
+export async function buildTestImage(spec: TestImageSpec): Promise<string | undefined> {
+  const dockerfile = [`FROM ${spec.from ?? baseImage()}`, ...spec.lines].join("\n");
+  await new Promise<void>((resolve, reject) => {
+    const child = execFile("docker", ["build", "-q", "-t", spec.reference, "-"], (error) =>
+      error ? reject(error) : resolve(),
+    );
+    child.stdin?.end(dockerfile);
+  });
+  if (spec.push === false) return undefined;
+  const { stdout } = await run("docker", ["push", spec.reference]);
+  return /digest: (sha256:[a-f0-9]{64})/.exec(stdout)?.[1];
+}
+
+/** Removes a local image (ignoring one that is already gone). */
+export async function removeLocalImage(reference: string): Promise<void> {
+  await run("docker", ["rmi", "-f", reference]).catch(() => undefined);
+}

@@ -1,0 +1,119 @@
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterEach, describe, expect, it } from "vitest";
+import { dedupeKeyOf, type PushEvent } from "../../../src/sources/push-event.js";
+import { SqliteRunStore } from "../../../src/store/sqlite-run-store.js";
+import { StoreUnavailableError } from "../../../src/store/store-unavailable-error.js";
+import { tempDir } from "../../support/test-config.js";
+
+const event = (tag: string, digest?: string): PushEvent => ({
+  source: "registry",
+  registry: "127.0.0.1:5000",
+  repository: "acme/web",
+  tag,
+  ...(digest ? { digest } : {}),
+  pushedAt: new Date("2026-01-02T03:04:05Z"),
+  pusher: "ci",
+});
+const item = (e: PushEvent, pipelines = ["web"]) => ({
+  event: e,
+  dedupeKey: dedupeKeyOf(e),
+  pipelines,
+});
+
+const opened: SqliteRunStore[] = [];
+function open(path = join(tempDir(), "runs.db")): SqliteRunStore {
+  const store = new SqliteRunStore(path);
+  opened.push(store);
+  return store;
+}
+afterEach(() => opened.splice(0).forEach((s) => s.close()));
+
+describe("SqliteRunStore", () => {
+  it("records an event with one queued run per pipeline and reads it back whole", () => {
+    const store = open();
+    const digest = `sha256:${"b".repeat(64)}`;
+    const [outcome] = store.accept(
+      [item(event("v1", digest), ["web", "api"])],
+      new Date("2026-02-02T00:00:00Z"),
+    );
+    expect(outcome?.kind).toBe("recorded");
+    const runIds = outcome?.kind === "recorded" ? outcome.runIds : [];
+    expect(runIds).toHaveLength(2);
+    const run = store.getRun(runIds[0] ?? "");
+    expect(run).toMatchObject({
+      pipeline: "web",
+      state: "queued",
+      attempt: 0,
+      steps: {},
+      event: {
+        source: "registry",
+        registry: "127.0.0.1:5000",
+        repository: "acme/web",
+        tag: "v1",
+        digest,
+        pusher: "ci",
+      },
+    });
+    expect(run?.event.pushedAt.toISOString()).toBe("2026-01-02T03:04:05.000Z");
+    expect(run?.createdAt.toISOString()).toBe("2026-02-02T00:00:00.000Z");
+  });
+
+  it("knows a dedupe key it has seen, across reopenings", () => {
+    const path = join(tempDir(), "runs.db");
+    const first = open(path);
+    first.accept([item(event("v1"))], new Date());
+    first.close();
+    const second = open(path);
+    expect(
+      second.accept([item(event("v1")), item(event("v2"))], new Date()).map((o) => o.kind),
+    ).toEqual(["duplicate", "recorded"]);
+    expect(second.listRuns({ limit: 10 })).toHaveLength(2);
+  });
+
+  it("writes a delivery all or nothing", () => {
+    const store = open();
+    // The second item's invalid date throws midway through the transaction.
+    const bad = { ...item(event("v2")), event: { ...event("v2"), pushedAt: new Date(Number.NaN) } };
+    expect(() => store.accept([item(event("v1")), bad], new Date())).toThrow();
+    expect(store.listRuns({ limit: 10 })).toEqual([]);
+  });
+
+  it("moves a run only from the states given, stamping the end of final states", () => {
+    const store = open();
+    const [outcome] = store.accept([item(event("v1"))], new Date());
+    const id = outcome?.kind === "recorded" ? (outcome.runIds[0] ?? "") : "";
+    expect(store.transition(id, ["testing"], "passed")).toBe(false);
+    expect(store.transition(id, ["queued"], "pulling", { attempt: 1 })).toBe(true);
+    expect(
+      store.transition(id, ["pulling"], "testing", { imageDigest: `sha256:${"c".repeat(64)}` }),
+    ).toBe(true);
+    expect(
+      store.transition(id, ["testing"], "failed", { exitCode: 3, reason: "exit code 3" }),
+    ).toBe(true);
+    expect(store.getRun(id)).toMatchObject({
+      state: "failed",
+      exitCode: 3,
+      reason: "exit code 3",
+      attempt: 1,
+    });
+    expect(store.getRun(id)?.finishedAt).toBeInstanceOf(Date);
+    expect(store.runsInStates(["queued", "pulling"])).toEqual([]);
+  });
+
+  it("keeps one instance id for the life of the file", () => {
+    const path = join(tempDir(), "runs.db");
+    const id = open(path).instanceId();
+    expect(id).toMatch(/^[0-9a-f]{16}$/);
+    expect(open(path).instanceId()).toBe(id);
+  });
+
+  it("reports a store it cannot read as unavailable", () => {
+    const path = join(tempDir(), "runs.db");
+    const store = open(path);
+    const other = new Database(path);
+    other.exec("DROP TABLE runs");
+    other.close();
+    expect(() => store.ping()).toThrow(StoreUnavailableError);
+  });
+});
