@@ -22,8 +22,13 @@ export interface TestImageSpec {
 export async function buildTestImage(spec: TestImageSpec): Promise<string | undefined> {
   const dockerfile = [`FROM ${spec.from ?? baseImage()}`, ...spec.lines].join("\n");
   await new Promise<void>((resolve, reject) => {
-    const child = execFile("docker", ["build", "-q", "-t", spec.reference, "-"], (error) =>
-      error ? reject(error) : resolve(),
+    const child = execFile(
+      "docker",
+      ["build", "-q", "-t", spec.reference, "-"],
+      (error, _out, stderr) =>
+        error
+          ? reject(new Error(`docker build of ${spec.reference} failed: ${stderr}`))
+          : resolve(),
     );
     child.stdin?.end(dockerfile);
   });
