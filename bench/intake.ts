@@ -1,0 +1,128 @@
+/**
+ * Intake throughput: pushgate (token check, validation, durable SQLite record, pipeline
+ * match) against adnanh/webhook (Debian's `webhook`: token check in the query, runs
+ * /bin/true with the repository and tag as arguments), same payload, same load.
+ */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { freePort } from "../test/support/ports.js";
+import { answers, rssMiB, startProcess } from "./processes.js";
+import { loadWithWrk, type LoadResult } from "./wrk.js";
+
+const TOKEN = "bench-webhook-token";
+const REPOSITORY = "bench/app";
+const CONNECTIONS = 16;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const WARMUP_SECONDS = 2;
+
+export interface IntakeFigures {
+  webhook: LoadResult;
+  pushgate: LoadResult;
+  pushgateRecorded: number;
+  rssIdleMiB: number;
+  rssLoadedMiB: number;
+}
+
+async function benchWebhook(dir: string): Promise<LoadResult> {
+  const port = await freePort();
+  const hooks = [
+    {
+      id: "dockerhub",
+      "execute-command": "/bin/true",
+      "pass-arguments-to-command": [
+        { source: "payload", name: "repository.repo_name" },
+        { source: "payload", name: "push_data.tag" },
+      ],
+      "trigger-rule": {
+        match: { type: "value", value: TOKEN, parameter: { source: "url", name: "token" } },
+      },
+    },
+  ];
+  writeFileSync(join(dir, "hooks.json"), JSON.stringify(hooks));
+  const base = `http://127.0.0.1:${port}`;
+  const webhook = await startProcess(
+    "webhook",
+    ["-hooks", join(dir, "hooks.json"), "-ip", "127.0.0.1", "-port", String(port)],
+    { ready: () => answers(`${base}/`) },
+  );
+  try {
+    const url = `${base}/hooks/dockerhub?token=${TOKEN}`;
+    await loadWithWrk({
+      url,
+      dir,
+      repository: REPOSITORY,
+      connections: CONNECTIONS,
+      seconds: WARMUP_SECONDS,
+    });
+    return await loadWithWrk({
+      url,
+      dir,
+      repository: REPOSITORY,
+      connections: CONNECTIONS,
+      seconds: SECONDS,
+    });
+  } finally {
+    await webhook.stop();
+  }
+}
+
+async function benchPushgate(dir: string): Promise<Omit<IntakeFigures, "webhook">> {
+  const port = await freePort();
+  const dbPath = join(dir, "pushgate.db");
+  writeFileSync(
+    join(dir, "pushgate.yml"),
+    `listen: { host: 127.0.0.1, port: ${port} }
+store: { path: ${JSON.stringify(dbPath)} }
+auth: { webhookTokens: [${TOKEN}], apiToken: bench-api-token }
+log: { level: warn }
+pipelines:
+  - name: bench
+    match: { repository: "bench/*" }
+`,
+  );
+  const base = `http://127.0.0.1:${port}`;
+  const pushgate = await startProcess(process.execPath, ["dist/main.js"], {
+    env: { ...process.env, PUSHGATE_CONFIG: join(dir, "pushgate.yml") },
+    ready: () => answers(`${base}/healthz`),
+  });
+  try {
+    await new Promise((r) => setTimeout(r, 1000));
+    const rssIdleMiB = rssMiB(pushgate.child.pid);
+    const url = `${base}/dockerhub-webhook/${TOKEN}/notify`;
+    const warm = await loadWithWrk({
+      url,
+      dir,
+      repository: REPOSITORY,
+      connections: CONNECTIONS,
+      seconds: WARMUP_SECONDS,
+    });
+    const result = await loadWithWrk({
+      url,
+      dir,
+      repository: REPOSITORY,
+      connections: CONNECTIONS,
+      seconds: SECONDS,
+    });
+    const rssLoadedMiB = rssMiB(pushgate.child.pid);
+    const db = new Database(dbPath, { readonly: true });
+    const recorded = (db.prepare("SELECT count(*) AS n FROM runs").get() as { n: number }).n;
+    db.close();
+    return {
+      pushgate: result,
+      pushgateRecorded: recorded - (warm.requests - warm.errors),
+      rssIdleMiB,
+      rssLoadedMiB,
+    };
+  } finally {
+    await pushgate.stop();
+  }
+}
+
+export async function benchIntake(): Promise<IntakeFigures> {
+  const dir = mkdtempSync(join(tmpdir(), "pushgate-bench-intake-"));
+  const webhook = await benchWebhook(dir);
+  const rest = await benchPushgate(dir);
+  return { webhook, ...rest };
+}
