@@ -1,5 +1,10 @@
 import Joi from "joi";
-import { isValidDigest, isValidRepository, isValidTag } from "./reference-grammar.js";
+import {
+  isValidDigest,
+  isValidRegistryHost,
+  isValidRepository,
+  isValidTag,
+} from "./reference-grammar.js";
 
 /** Joi rules for Docker reference parts, with messages that say what the grammar wants. */
 export const repositoryName = Joi.string().custom((value: string, helpers) =>
@@ -21,4 +26,10 @@ export const digestValue = Joi.string().custom((value: string, helpers) =>
   isValidDigest(value)
     ? value
     : helpers.message({ custom: "must be a digest such as sha256:<64 hex digits>" }),
+);
+
+export const registryHost = Joi.string().custom((value: string, helpers) =>
+  isValidRegistryHost(value)
+    ? value
+    : helpers.message({ custom: "must be a registry host such as registry.example.com:5000" }),
 );
