@@ -6,6 +6,7 @@ import { createApp } from "./http/create-app.js";
 import { createLogger, type Logger } from "./observability/logger.js";
 import { createDeliveryIntake } from "./pipeline/accept-delivery.js";
 import { compilePipelineMatcher } from "./pipeline/match-pipelines.js";
+import { compileRegistryResolver } from "./pipeline/resolve-registry.js";
 import { SqliteRunStore } from "./store/sqlite-run-store.js";
 
 export interface StartOptions {
@@ -36,6 +37,7 @@ export async function startPushgate(
     store,
     matchPipelines: compilePipelineMatcher(config.pipelines),
     dedupeTtlMs: config.limits.dedupeTtlMs,
+    resolveRegistry: compileRegistryResolver(config.registries),
     onQueued: (runIds) => {
       for (const runId of runIds) logger.info("run state", { runId, state: "queued" });
     },

@@ -9,7 +9,11 @@ const SECRET_KEY = /token|secret|password|authorization|api[-_]?key/i;
  * a notification action's url counts as a secret too.
  */
 export function collectSecrets(config: Config): string[] {
-  const found = new Set<string>([...config.auth.webhookTokens, config.auth.apiToken]);
+  const found = new Set<string>([
+    ...config.auth.webhookTokens,
+    config.auth.apiToken,
+    ...config.auth.githubWebhookSecrets,
+  ]);
   for (const registry of config.registries) if (registry.password) found.add(registry.password);
   if (config.jenkins?.token) found.add(config.jenkins.token);
   if (config.jenkins?.password) found.add(config.jenkins.password);

@@ -1,5 +1,5 @@
 import Joi from "joi";
-import { isValidRegistryHost } from "../sources/reference-grammar.js";
+import { registryHost } from "../sources/joi-reference-rules.js";
 import { parseDuration, parseSize } from "./parse-units.js";
 
 const SOURCES = ["dockerhub", "registry", "acr", "harbor", "quay", "ghcr"];
@@ -25,11 +25,28 @@ const size = (fallback: string) =>
         : bytes;
     });
 
-const registryHost = Joi.string().custom((value: string, helpers) =>
-  isValidRegistryHost(value)
-    ? value
-    : helpers.message({ custom: "must be a registry host such as registry.example.com:5000" }),
-);
+const secret = Joi.string().min(8).messages({ "string.min": "must be at least 8 characters" });
+
+/** Each name a registry may report itself under belongs to exactly one configured registry. */
+const refuseSharedAliases: Joi.CustomValidator<{ host: string; aliases?: string[] }[]> = (
+  registries,
+  helpers,
+) => {
+  const owner = new Map<string, number>();
+  registries.forEach((registry, i) => owner.set(registry.host.toLowerCase(), i));
+  for (const [i, registry] of registries.entries()) {
+    for (const alias of registry.aliases ?? []) {
+      const other = owner.get(alias.toLowerCase());
+      if (other !== undefined && other !== i) {
+        return helpers.message({
+          custom: `alias ${alias} of registries[${i}] already names registries[${other}]`,
+        });
+      }
+      owner.set(alias.toLowerCase(), i);
+    }
+  }
+  return registries;
+};
 
 const argv = Joi.array().items(Joi.string()).min(1);
 const stringMap = Joi.object().pattern(/^[A-Za-z_][A-Za-z0-9_]*$/, Joi.string().allow(""));
@@ -102,6 +119,7 @@ export const configSchema = Joi.object({
       .min(8)
       .required()
       .messages({ "string.min": "must be at least 8 characters" }),
+    githubWebhookSecret: Joi.alternatives(secret, Joi.array().items(secret).min(1)),
   }).required(),
   docker: Joi.object({
     host: Joi.string().pattern(/^(unix|tcp|http|https|npipe):\/\//),
@@ -116,9 +134,11 @@ export const configSchema = Joi.object({
         username: Joi.string(),
         password: Joi.string(),
         insecure: Joi.boolean().default(false),
+        aliases: Joi.array().items(registryHost).default([]),
       }).and("username", "password"),
     )
     .unique("host")
+    .custom(refuseSharedAliases)
     .default([]),
   jenkins: Joi.object({
     url: Joi.string()

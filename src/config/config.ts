@@ -15,6 +15,8 @@ export interface Config {
     webhookTokens: string[];
     /** Bearer token for /api. */
     apiToken: string;
+    /** Secrets of GitHub webhooks (GHCR), checked against X-Hub-Signature-256; several while rotating. */
+    githubWebhookSecrets: string[];
   };
   docker: {
     /** e.g. unix:///var/run/docker.sock or tcp://host:2376 */
@@ -37,6 +39,11 @@ export interface RegistryConfig {
   password?: string;
   /** Use plain HTTP for this registry (a local registry on 127.0.0.1). */
   insecure: boolean;
+  /**
+   * Other names this registry reports itself under (the Host its clients used, e.g.
+   * "registry:5000" inside a compose network); pushes announced under them count as `host`.
+   */
+  aliases: string[];
 }
 
 export interface JenkinsConfig {

@@ -4,7 +4,8 @@ import type { Env } from "./load-config.js";
 type Globs = string | string[];
 
 /** The config as the schema leaves it: YAML names, units already converted. */
-export interface ValidatedConfig extends Omit<Config, "limits" | "docker" | "pipelines"> {
+export interface ValidatedConfig extends Omit<Config, "auth" | "limits" | "docker" | "pipelines"> {
+  auth: Omit<Config["auth"], "githubWebhookSecrets"> & { githubWebhookSecret?: string | string[] };
   limits: { body: number; dedupeTtl: number };
   docker: { host?: string; concurrency: number; pullTimeout: number };
   pipelines: ValidatedPipeline[];
@@ -25,9 +26,11 @@ const list = (globs: Globs): string[] => (typeof globs === "string" ? [globs] : 
 export function toConfig(raw: ValidatedConfig, env: Env): Config {
   const port =
     env.PORT !== undefined && /^\d+$/.test(env.PORT) ? Number(env.PORT) : raw.listen.port;
+  const { githubWebhookSecret, ...auth } = raw.auth;
   const config: Config = {
     ...raw,
     listen: { ...raw.listen, port },
+    auth: { ...auth, githubWebhookSecrets: list(githubWebhookSecret ?? []) },
     limits: { bodyBytes: raw.limits.body, dedupeTtlMs: raw.limits.dedupeTtl },
     docker: {
       host: raw.docker.host ?? env.DOCKER_HOST ?? "unix:///var/run/docker.sock",

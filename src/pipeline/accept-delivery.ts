@@ -1,7 +1,9 @@
 import NodeCache from "node-cache";
 import { dedupeKeyOf, type PushEvent } from "../sources/push-event.js";
 import type { RunStore } from "../store/run-store.js";
+import { imageNameOf } from "./image-name.js";
 import type { PipelineMatcher } from "./match-pipelines.js";
+import type { RegistryResolver } from "./resolve-registry.js";
 
 /** What became of a delivery: the answer the sender gets is chosen from this at the edge. */
 export type DeliveryOutcome =
@@ -14,6 +16,8 @@ export interface AcceptDeliveryOptions {
   store: RunStore;
   matchPipelines: PipelineMatcher;
   dedupeTtlMs: number;
+  /** Maps the registry host a sender reported to the configured one (registries[].aliases). */
+  resolveRegistry?: RegistryResolver;
   clock?: () => Date;
   /** Told of every run queued, after it is durable. */
   onQueued?: (runIds: readonly string[]) => void;
@@ -27,12 +31,16 @@ export interface DeliveryIntake {
 
 /**
  * Dedupes, matches and durably records a delivery's events: one run per matching pipeline,
- * all written in one transaction before the caller answers. A re-sent delivery is caught by
- * a TTL cache first and by the store's unique key after a restart.
+ * all written in one transaction before the caller answers. Events are first put under the
+ * configured registry name, so one push announced as "registry:5000" and as "127.0.0.1:5000"
+ * is one push. The events of one push (a re-sent notification, the same tag and digest
+ * announced twice) share a dedupe key; they are caught by a TTL cache first and by the
+ * store's unique key after a restart.
  */
 export function createDeliveryIntake(options: AcceptDeliveryOptions): DeliveryIntake {
   const { store, matchPipelines, onQueued } = options;
   const clock = options.clock ?? (() => new Date());
+  const resolveRegistry = options.resolveRegistry ?? ((host: string) => host);
   const seen = new NodeCache({
     stdTTL: Math.max(1, Math.round(options.dedupeTtlMs / 1000)),
     checkperiod: 120,
@@ -47,7 +55,8 @@ export function createDeliveryIntake(options: AcceptDeliveryOptions): DeliveryIn
 
     const fresh: { event: PushEvent; dedupeKey: string }[] = [];
     const keys = new Set<string>();
-    for (const event of events) {
+    for (const reported of events) {
+      const event = { ...reported, registry: resolveRegistry(reported.registry) };
       const dedupeKey = dedupeKeyOf(event);
       if (seen.has(dedupeKey) || keys.has(dedupeKey)) continue;
       keys.add(dedupeKey);
@@ -67,7 +76,7 @@ export function createDeliveryIntake(options: AcceptDeliveryOptions): DeliveryIn
         kind: "no-match",
         ignored: [
           ...ignored,
-          ...fresh.map(({ event }) => `no pipeline matches ${event.repository}:${event.tag}`),
+          ...fresh.map(({ event }) => `no pipeline matches ${imageNameOf(event)}:${event.tag}`),
         ],
       };
     }
