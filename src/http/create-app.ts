@@ -7,7 +7,11 @@ import { handleErrors, notFound } from "./middleware/handle-errors.js";
 import { logRequests } from "./middleware/log-requests.js";
 import { apiRoutes } from "./routes/api-routes.js";
 import { dockerHubRoutes } from "./routes/dockerhub-routes.js";
+import { ghcrRoutes } from "./routes/ghcr-routes.js";
+import { harborRoutes } from "./routes/harbor-routes.js";
 import { healthRoutes, type ReadinessCheck } from "./routes/health-routes.js";
+import { quayRoutes } from "./routes/quay-routes.js";
+import { registryRoutes } from "./routes/registry-routes.js";
 
 export interface AppDependencies {
   config: Config;
@@ -27,9 +31,18 @@ export function createApp(deps: AppDependencies): Express {
   app.set("query parser", "simple");
   app.use(logRequests(logger));
   app.use(healthRoutes(deps.readiness));
+  const webhooks = {
+    tokens: config.auth.webhookTokens,
+    bodyLimitBytes: config.limits.bodyBytes,
+    intake,
+  };
+  app.use(dockerHubRoutes(webhooks));
+  app.use(registryRoutes(webhooks));
+  app.use(harborRoutes(webhooks));
+  app.use(quayRoutes(webhooks));
   app.use(
-    dockerHubRoutes({
-      tokens: config.auth.webhookTokens,
+    ghcrRoutes({
+      secrets: config.auth.githubWebhookSecrets,
       bodyLimitBytes: config.limits.bodyBytes,
       intake,
     }),

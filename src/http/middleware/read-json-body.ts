@@ -16,46 +16,52 @@ export interface JsonBody {
  * JSON type with a body that does not parse is 400.
  */
 export function readJsonBody(limitBytes: number): RequestHandler[] {
-  const readRaw = express.raw({ type: () => true, limit: limitBytes });
-  const parse: RequestHandler = (req, res, next) => {
-    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const declared = req.get("content-type");
-    const mediaType = declared?.split(";")[0]?.trim() ?? "";
-    const isJsonType = JSON_TYPE.test(mediaType);
-    if (declared !== undefined && mediaType !== "" && !isJsonType) {
-      next(
-        new HttpError(415, "unsupported_media_type", `body must be JSON, not ${mediaType}`, {
-          accepted: ["application/json", "application/*+json"],
-        }),
-      );
-      return;
-    }
-    if (raw.length === 0) {
-      next(
-        new HttpError(400, "invalid_payload", "body is empty; a JSON object is required", {
-          problems: [{ path: "(root)", message: "required" }],
-        }),
-      );
-      return;
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw.toString("utf8"));
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      next(
-        isJsonType
-          ? new HttpError(400, "invalid_json", `body is not valid JSON: ${reason}`, {
-              problems: [{ path: "(root)", message: `not valid JSON: ${reason}` }],
-            })
-          : new HttpError(415, "unsupported_media_type", "body is not JSON", {
-              accepted: ["application/json", "application/*+json"],
-            }),
-      );
-      return;
-    }
-    res.locals.body = { raw, parsed } satisfies JsonBody;
-    next();
-  };
-  return [readRaw, parse];
+  return [readRawBody(limitBytes), parseJsonBody];
 }
+
+/** The first half of readJsonBody: the raw bytes, up to `limitBytes`, in `req.body`. */
+export function readRawBody(limitBytes: number): RequestHandler {
+  return express.raw({ type: () => true, limit: limitBytes });
+}
+
+/** The second half of readJsonBody: media type check and JSON parse of the raw bytes. */
+export const parseJsonBody: RequestHandler = (req, res, next) => {
+  const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+  const declared = req.get("content-type");
+  const mediaType = declared?.split(";")[0]?.trim() ?? "";
+  const isJsonType = JSON_TYPE.test(mediaType);
+  if (declared !== undefined && mediaType !== "" && !isJsonType) {
+    next(
+      new HttpError(415, "unsupported_media_type", `body must be JSON, not ${mediaType}`, {
+        accepted: ["application/json", "application/*+json"],
+      }),
+    );
+    return;
+  }
+  if (raw.length === 0) {
+    next(
+      new HttpError(400, "invalid_payload", "body is empty; a JSON object is required", {
+        problems: [{ path: "(root)", message: "required" }],
+      }),
+    );
+    return;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw.toString("utf8"));
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    next(
+      isJsonType
+        ? new HttpError(400, "invalid_json", `body is not valid JSON: ${reason}`, {
+            problems: [{ path: "(root)", message: `not valid JSON: ${reason}` }],
+          })
+        : new HttpError(415, "unsupported_media_type", "body is not JSON", {
+            accepted: ["application/json", "application/*+json"],
+          }),
+    );
+    return;
+  }
+  res.locals.body = { raw, parsed } satisfies JsonBody;
+  next();
+};

@@ -5,13 +5,20 @@ import { tokensMatch } from "./tokens-match.js";
 
 /**
  * Accepts a webhook whose token is one of `tokens`, given as the `:token` path segment,
- * `?token=`, or `Authorization: Bearer`. Anything else is 403 before the body is read.
+ * `?token=`, or `Authorization: Bearer`; with `rawAuthorization`, also as the whole
+ * Authorization header (Harbor sends its configured auth header verbatim). Anything else is
+ * 403 before the body is read.
  */
-export function requireWebhookToken(tokens: readonly string[]): RequestHandler {
+export function requireWebhookToken(
+  tokens: readonly string[],
+  options: { rawAuthorization?: boolean } = {},
+): RequestHandler {
   return (req, _res, next) => {
+    const authorization = req.get("authorization");
     const fromPath = typeof req.params.token === "string" ? req.params.token : undefined;
     const fromQuery = typeof req.query.token === "string" ? req.query.token : undefined;
-    const candidates = [fromPath, fromQuery, bearerToken(req.get("authorization"))];
+    const candidates = [fromPath, fromQuery, bearerToken(authorization)];
+    if (options.rawAuthorization) candidates.push(authorization?.trim());
     if (candidates.some((candidate) => tokensMatch(candidate, tokens))) {
       next();
       return;
