@@ -57,14 +57,15 @@ export function readDistributionEvent(
 ): DistributionOutcome {
   const where = at.length > 0 ? `${formatPath(at)}: ` : "";
   const target = event.target ?? {};
-  const repository = target.repository ? ` ${target.repository}` : "";
-  if (event.action !== "push") return { ignored: `${where}${event.action} of${repository}` };
+  const on = (preposition: string) =>
+    target.repository ? ` ${preposition} ${target.repository}` : "";
+  if (event.action !== "push") return { ignored: `${where}${event.action}${on("of")}` };
   const mediaType = target.mediaType ?? "";
   if (mediaType !== "" && !MANIFEST_TYPE.test(mediaType)) {
-    return { ignored: `${where}blob push to${repository}` };
+    return { ignored: `${where}blob push${on("to")}` };
   }
   if (!target.tag) {
-    return { ignored: `${where}manifest pushed by digest to${repository} (no tag)` };
+    return { ignored: `${where}manifest pushed by digest${on("to")} (no tag)` };
   }
 
   const push = validatePayload(taggedPush, event, at);

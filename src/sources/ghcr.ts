@@ -24,6 +24,9 @@ const PACKAGE_KEYS: Record<string, "package" | "registry_package"> = {
   registry_package: "registry_package",
 };
 
+/** `published`/`updated` as documented; `create` as captured from the older package_v2 event. */
+const PUSH_ACTIONS = new Set(["published", "updated", "create", "created"]);
+
 const packageShape = Joi.object<GithubPackage>({
   name: Joi.string().required(),
   namespace: Joi.string().allow(""),
@@ -58,7 +61,7 @@ const tagShape = Joi.object<{ name: string; digest?: string }>({
 
 /**
  * GitHub's `package` / `registry_package` webhook for the GitHub Container Registry. The
- * signature was checked on the raw body before this runs. A published or updated container
+ * signature was checked on the raw body before this runs. A published (or updated) container
  * version with a tag (`package_version.container_metadata.tag.name`) is a push; untagged
  * versions (the children of a multi-arch image), other packages, other actions and `ping`
  * are ignored.
@@ -75,7 +78,7 @@ export const parseGhcr: ParseSource = ({ headers, body }) => {
   const payload = validatePayload(payloadShape(key), body);
   const pkg = payload[key];
   if (pkg === undefined) throw new PayloadError([{ path: key, message: "required" }]);
-  if (payload.action !== "published" && payload.action !== "updated") {
+  if (!PUSH_ACTIONS.has(payload.action)) {
     return { events: [], ignored: [`${kind} ${payload.action}`] };
   }
   const type = `${pkg.ecosystem ?? ""} ${pkg.package_type ?? ""}`.toLowerCase();

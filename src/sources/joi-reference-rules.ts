@@ -16,10 +16,11 @@ export const repositoryName = Joi.string().custom((value: string, helpers) =>
       }),
 );
 
+// Joi reads {...} in a message as a template variable, so the braces are escaped.
 export const tagName = Joi.string().custom((value: string, helpers) =>
   isValidTag(value)
     ? value
-    : helpers.message({ custom: "must be a tag: [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}" }),
+    : helpers.message({ custom: "must be a tag: [A-Za-z0-9_][A-Za-z0-9_.-]\\{0,127\\}" }),
 );
 
 export const digestValue = Joi.string().custom((value: string, helpers) =>

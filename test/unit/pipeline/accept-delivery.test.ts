@@ -1,0 +1,115 @@
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { parseConfig } from "../../../src/config/load-config.js";
+import {
+  createDeliveryIntake,
+  type DeliveryIntake,
+} from "../../../src/pipeline/accept-delivery.js";
+import { compilePipelineMatcher } from "../../../src/pipeline/match-pipelines.js";
+import { compileRegistryResolver } from "../../../src/pipeline/resolve-registry.js";
+import type { PushEvent } from "../../../src/sources/push-event.js";
+import { parseRegistryV2 } from "../../../src/sources/registry-v2.js";
+import { SqliteRunStore } from "../../../src/store/sqlite-run-store.js";
+import { fixture } from "../../support/fixtures.js";
+import { tempDir } from "../../support/test-config.js";
+
+const config = parseConfig(
+  `auth: { webhookTokens: [hook-token-1], apiToken: api-token-1 }
+registries: [{ host: "127.0.0.1:45999", aliases: ["registry:5000"] }]
+pipelines:
+  - { name: team, match: { repository: "127.0.0.1:45999/team/*" } }
+`,
+  {},
+);
+
+const open: { intake: DeliveryIntake; store: SqliteRunStore }[] = [];
+afterEach(() => {
+  for (const { intake, store } of open.splice(0)) {
+    intake.close();
+    store.close();
+  }
+});
+
+/** An intake over a store file, as pushgate builds it; a second call on the same file is a restart. */
+function startIntake(dbPath: string): DeliveryIntake {
+  const store = new SqliteRunStore(dbPath);
+  const intake = createDeliveryIntake({
+    store,
+    matchPipelines: compilePipelineMatcher(config.pipelines),
+    resolveRegistry: compileRegistryResolver(config.registries),
+    dedupeTtlMs: 3_600_000,
+  });
+  open.push({ intake, store });
+  return intake;
+}
+
+const deliver = (intake: DeliveryIntake, body: unknown) => {
+  const { events, ignored } = parseRegistryV2({ headers: {}, body, rawBody: Buffer.alloc(0) });
+  return intake.accept(events, ignored);
+};
+
+const runsOf = (outcomes: ReturnType<DeliveryIntake["accept"]>[]) =>
+  outcomes.flatMap((o) => (o.kind === "queued" ? o.runIds : []));
+
+describe("one push, many notifications", () => {
+  it("queues one run for a multi-arch push of 19 envelopes (children pushed by digest)", () => {
+    const intake = startIntake(join(tempDir(), "pushgate.db"));
+    const { received } = fixture("registry-2.8-debian-captured-multiarch-push.json") as {
+      received: unknown[];
+    };
+    const outcomes = received.map((body) => deliver(intake, body));
+    expect(runsOf(outcomes)).toHaveLength(1);
+    expect(outcomes.filter((o) => o.kind === "no-events")).toHaveLength(18);
+  });
+
+  it("recognises a re-sent envelope, from the cache and, after a restart, from the store", () => {
+    const dbPath = join(tempDir(), "pushgate.db");
+    const envelope = fixture("registry-2.8-debian-captured-manifest-push.json");
+    const first = startIntake(dbPath);
+    expect(deliver(first, envelope).kind).toBe("queued");
+    expect(deliver(first, envelope)).toEqual({ kind: "duplicate" });
+    first.close();
+
+    const restarted = startIntake(dbPath);
+    expect(deliver(restarted, envelope)).toEqual({ kind: "duplicate" });
+  });
+
+  it("counts the same tag and digest announced twice in one envelope once", () => {
+    const intake = startIntake(join(tempDir(), "pushgate.db"));
+    const envelope = fixture("registry-2.8-debian-captured-manifest-push.json") as {
+      events: unknown[];
+    };
+    const twice = { events: [...envelope.events, ...envelope.events] };
+    expect(deliver(intake, twice)).toMatchObject({ kind: "queued", duplicates: 1 });
+  });
+
+  it("puts a push reported under an alias under the configured host, and dedupes across both", () => {
+    const intake = startIntake(join(tempDir(), "pushgate.db"));
+    const event: PushEvent = {
+      source: "registry",
+      registry: "registry:5000",
+      repository: "team/app",
+      tag: "v1",
+      digest: "sha256:65c19fca2602ea22c1932c18aabaf50dedd65fa78ce165cd761e36033ce0bf62",
+      pushedAt: new Date(0),
+    };
+    expect(intake.accept([event]).kind).toBe("queued");
+    expect(intake.accept([{ ...event, registry: "127.0.0.1:45999" }])).toEqual({
+      kind: "duplicate",
+    });
+    expect(intake.accept([{ ...event, registry: "other:5000" }])).toEqual({
+      kind: "no-match",
+      ignored: ["no pipeline matches other:5000/team/app:v1"],
+    });
+  });
+
+  it("gives a new digest under the same tag a run of its own", () => {
+    const intake = startIntake(join(tempDir(), "pushgate.db"));
+    const envelope = fixture("registry-2.8-debian-captured-manifest-push.json");
+    expect(deliver(intake, envelope).kind).toBe("queued");
+    const rebuilt = JSON.parse(
+      JSON.stringify(envelope).replaceAll("65c19fca", "75c19fca"),
+    ) as unknown;
+    expect(deliver(intake, rebuilt).kind).toBe("queued");
+  });
+});
