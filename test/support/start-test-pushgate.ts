@@ -16,10 +16,10 @@ export interface TestPushgate extends RunningPushgate {
 /** pushgate in this process on a random loopback port, with a fresh store and captured logs. */
 export async function startTestPushgate(
   rest = "",
-  options: { dir?: string; env?: Record<string, string> } = {},
+  options: { dir?: string; env?: Record<string, string>; auth?: string } = {},
 ): Promise<TestPushgate> {
   const dir = options.dir ?? tempDir();
-  const config = parseConfig(testConfigYaml(dir, rest), options.env ?? {});
+  const config = parseConfig(testConfigYaml(dir, rest, options.auth), options.env ?? {});
   const logLines: string[] = [];
   const logStream = new PassThrough();
   logStream.on("data", (chunk: Buffer) =>

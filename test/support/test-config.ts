@@ -11,13 +11,21 @@ export function tempDir(prefix = "pushgate-test-"): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-/** A config file's text: test tokens, a store in `dir`, a random port, then `rest`. */
-export function testConfigYaml(dir: string, rest = ""): string {
+/**
+ * A config file's text: test tokens, a store in `dir`, a random port, then `rest`. `auth`
+ * adds settings to the auth block (one `key: value` per line).
+ */
+export function testConfigYaml(dir: string, rest = "", auth = ""): string {
+  const extraAuth = auth
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => `  ${line}\n`)
+    .join("");
   return `listen: { host: 127.0.0.1, port: 0 }
 store: { path: ${JSON.stringify(join(dir, "pushgate.db"))} }
 auth:
   webhookTokens: [${WEBHOOK_TOKEN}, ${OTHER_WEBHOOK_TOKEN}]
   apiToken: ${API_TOKEN}
-log: { level: debug }
+${extraAuth}log: { level: debug }
 ${rest}`;
 }
