@@ -41,3 +41,35 @@ export async function buildTestImage(spec: TestImageSpec): Promise<string | unde
 export async function removeLocalImage(reference: string): Promise<void> {
   await run("docker", ["rmi", "-f", reference]).catch(() => undefined);
 }
+
+/** Tags a local image under another reference and pushes that; returns the pushed digest. */
+export async function pushAs(source: string, reference: string): Promise<string | undefined> {
+  await run("docker", ["tag", source, reference]);
+  const { stdout } = await run("docker", ["push", reference]);
+  return /digest: (sha256:[a-f0-9]{64})/.exec(stdout)?.[1];
+}
+
+/**
+ * Pushes a manifest list (a multi-arch image) made of images already in the same registry,
+ * with `docker manifest`: the CLI pushes each child by digest into the list's repository,
+ * then the list under its tag. `platforms[i]` is the architecture recorded for `images[i]`.
+ * Returns the list's digest.
+ */
+export async function pushManifestList(
+  reference: string,
+  images: string[],
+  platforms: string[],
+): Promise<string> {
+  await run("docker", ["manifest", "create", "--insecure", reference, ...images]);
+  try {
+    for (const [i, image] of images.entries()) {
+      await run("docker", ["manifest", "annotate", reference, image, "--arch", platforms[i] ?? ""]);
+    }
+    const { stdout } = await run("docker", ["manifest", "push", "--insecure", reference]);
+    const digest = /(sha256:[a-f0-9]{64})\s*$/.exec(stdout)?.[1];
+    if (!digest) throw new Error(`docker manifest push printed no digest:\n${stdout}`);
+    return digest;
+  } finally {
+    await run("docker", ["manifest", "rm", reference]).catch(() => undefined);
+  }
+}
