@@ -102,11 +102,12 @@ describe("POST /dockerregistry-webhook (distribution notifications)", () => {
 
   it("refuses a missing or wrong token, and a bare token without Bearer, with 403", async () => {
     const body = fixtureBytes("registry-2.8-debian-captured-manifest-push.json");
-    for (const headers of [
+    const variants: Record<string, string>[] = [
       {},
       { authorization: "Bearer wrong-token" },
       { authorization: WEBHOOK_TOKEN },
-    ]) {
+    ];
+    for (const headers of variants) {
       const { status } = await post(notify(), body, { "content-type": EVENTS_V1, ...headers });
       expect(status).toBe(403);
     }
