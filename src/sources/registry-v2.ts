@@ -9,20 +9,21 @@ import type { ParseSource } from "./source.js";
 import { validatePayload } from "./validate-payload.js";
 
 interface Envelope {
-  events: DistributionEventShape[];
+  events?: DistributionEventShape[];
 }
 
 /**
  * The distribution registry's notification envelope, as `docker-registry` 2.x sends it
  * (`application/vnd.docker.distribution.events.v1+json`) and registry 3 (`...events.v2+json`):
- * a batch of events, of which only tagged manifest pushes become push events.
+ * a batch of events, of which only tagged manifest pushes become push events. Registry 3
+ * marshals `events` with omitempty, so an envelope without it is an empty batch.
  */
 const envelope = Joi.object<Envelope>({
-  events: Joi.array().items(distributionEventShape).required(),
+  events: Joi.array().items(distributionEventShape),
 }).required();
 
 export const parseRegistryV2: ParseSource = ({ body }) => {
-  const { events } = validatePayload(envelope, body);
+  const { events = [] } = validatePayload(envelope, body);
   const pushes: PushEvent[] = [];
   const ignored: string[] = [];
   events.forEach((event, i) => {

@@ -105,10 +105,13 @@ describe("parseRegistryV2 on bad envelopes", () => {
     [null, "(root)"],
     [[], "(root)"],
     ["text", "(root)"],
-    [{}, "events"],
     [{ events: {} }, "events"],
   ])("refuses %j, naming %s", (body, path) => {
     expect(problemsOf(() => parse(body))[0]?.path).toBe(path);
+  });
+
+  it("reads an envelope without events (registry 3 omits an empty list) as an empty batch", () => {
+    expect(parse({})).toEqual({ events: [], ignored: [] });
   });
 
   it("refuses an event without an action", () => {
