@@ -13,6 +13,8 @@ interface HarborEnvelope {
   occur_at?: number;
   time?: string;
   operator?: string;
+  event_data?: unknown;
+  data?: unknown;
 }
 
 interface HarborData {
@@ -60,7 +62,7 @@ export const parseHarbor: ParseSource = ({ body }) => {
   if (!PUSH_TYPES.has(head.type)) return { events: [], ignored: [`harbor event ${head.type}`] };
 
   const dataKey = head.specversion === undefined ? "event_data" : "data";
-  const data = validatePayload(pushData, (body as Record<string, unknown>)[dataKey], [dataKey]);
+  const data = validatePayload(pushData, head[dataKey], [dataKey]);
   const pushedAt =
     head.time !== undefined
       ? new Date(head.time)
