@@ -2,16 +2,28 @@ import type { AddressInfo } from "node:net";
 import { createServer, type Server } from "node:http";
 import type { Config } from "./config/config.js";
 import { collectSecrets } from "./config/collect-secrets.js";
+import { createDocker } from "./docker/create-docker.js";
+import { ImageClient } from "./docker/image-client.js";
+import { Reaper } from "./docker/reaper.js";
+import { RunServices } from "./docker/run-services.js";
+import { TestContainer } from "./docker/test-container.js";
 import { createApp } from "./http/create-app.js";
 import { createLogger, type Logger } from "./observability/logger.js";
 import { createDeliveryIntake } from "./pipeline/accept-delivery.js";
+import { createRunExecutor } from "./pipeline/execute-run.js";
 import { compilePipelineMatcher } from "./pipeline/match-pipelines.js";
 import { compileRegistryResolver } from "./pipeline/resolve-registry.js";
+import { Scheduler } from "./pipeline/scheduler.js";
 import { SqliteRunStore } from "./store/sqlite-run-store.js";
 
 export interface StartOptions {
   /** Where log lines go; standard output when omitted. */
   logStream?: NodeJS.WritableStream;
+  /**
+   * Pull and test queued runs (default true). Off, pushgate only records them: for tests
+   * that look at intake alone.
+   */
+  executeRuns?: boolean;
 }
 
 export interface RunningPushgate {
@@ -32,7 +44,27 @@ export async function startPushgate(
     secrets: collectSecrets(config),
     ...(options.logStream ? { stream: options.logStream } : {}),
   });
+  let stopping: Promise<void> | undefined;
   const store = new SqliteRunStore(config.store.path);
+  const instanceId = store.instanceId();
+  const dockerHost = config.docker.host;
+  const docker = createDocker(dockerHost);
+  const scheduler = new Scheduler({
+    store,
+    concurrency: config.docker.concurrency,
+    logger,
+    executor: createRunExecutor({
+      store,
+      images: new ImageClient(docker, dockerHost),
+      tests: new TestContainer(docker, dockerHost),
+      services: (owner) => new RunServices(docker, dockerHost, owner),
+      pipelines: config.pipelines,
+      registries: config.registries,
+      pullTimeoutMs: config.docker.pullTimeoutMs,
+      instanceId,
+      logger,
+    }),
+  });
   const intake = createDeliveryIntake({
     store,
     matchPipelines: compilePipelineMatcher(config.pipelines),
@@ -40,6 +72,7 @@ export async function startPushgate(
     resolveRegistry: compileRegistryResolver(config.registries),
     onQueued: (runIds) => {
       for (const runId of runIds) logger.info("run state", { runId, state: "queued" });
+      scheduler.notify();
     },
   });
   const app = createApp({
@@ -67,13 +100,28 @@ export async function startPushgate(
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
   logger.info("listening", { url, pipelines: config.pipelines.map((p) => p.name) });
 
-  let stopping: Promise<void> | undefined;
+  // Leftovers of a previous process are reaped before runs start. An engine that is down
+  // stops nothing: runs then end `errored` saying so, and pushgate keeps serving.
+  const runner =
+    options.executeRuns === false
+      ? Promise.resolve()
+      : new Reaper(docker, dockerHost, instanceId)
+          .reap((runId) => scheduler.isActive(runId))
+          .then(
+            (reaped) => logger.info("reaped leftovers", { ...reaped }),
+            (error: unknown) => logger.warn("could not reap leftovers", { error: String(error) }),
+          )
+          .then(() => (stopping ? undefined : scheduler.start()))
+          .catch((error: unknown) => logger.error("runs cannot start", { error: String(error) }));
+
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      await runner;
+      await scheduler.stop();
       intake.close();
       store.close();
       logger.info("stopped");

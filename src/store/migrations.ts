@@ -34,4 +34,15 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX runs_by_event ON runs(event_id);
    CREATE INDEX events_by_repository ON events(repository);`,
   `CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+  // verdict: written before actions start, so a restart during actions knows the result.
+  // run_logs: a run's test output, capped (head and tail kept, the middle counted).
+  `ALTER TABLE runs ADD COLUMN verdict TEXT;
+   CREATE TABLE run_logs (
+     run_id TEXT PRIMARY KEY REFERENCES runs(id),
+     head TEXT NOT NULL,
+     tail TEXT NOT NULL,
+     total_bytes INTEGER NOT NULL,
+     dropped_bytes INTEGER NOT NULL,
+     updated_at TEXT NOT NULL
+   );`,
 ];

@@ -1,5 +1,6 @@
 import type { PushEvent } from "../sources/push-event.js";
 import type { RunState } from "../pipeline/run-states.js";
+import type { Verdict } from "../pipeline/outcome.js";
 
 /** A push event as recorded, with the id and time of its delivery. */
 export interface StoredEvent extends PushEvent {
@@ -25,6 +26,8 @@ export interface RunRecord {
   /** The digest actually pulled and tested. */
   imageDigest?: string;
   exitCode?: number;
+  /** What the test said, stored before actions start (state acting) and kept after. */
+  verdict?: Verdict;
   createdAt: Date;
   updatedAt: Date;
   finishedAt?: Date;
@@ -57,7 +60,22 @@ export interface RunUpdate {
   imageDigest?: string;
   exitCode?: number | null;
   attempt?: number;
+  verdict?: Verdict | null;
   steps?: Record<string, StepTiming>;
+}
+
+/** A piece of a run's output, from one stream ("stdout", "stderr", "service db"). */
+export interface OutputChunk {
+  stream: string;
+  text: string;
+}
+
+/** A run's output as stored: the first and last bytes, and how many were dropped between. */
+export interface RunOutput {
+  head: OutputChunk[];
+  tail: OutputChunk[];
+  totalBytes: number;
+  droppedBytes: number;
 }
 
 /** Durable record of events and runs. Every method is atomic. */
@@ -71,6 +89,9 @@ export interface RunStore {
   transition(id: string, from: readonly RunState[], to: RunState, update?: RunUpdate): boolean;
   /** Runs in the given states, oldest first. */
   runsInStates(states: readonly RunState[]): RunRecord[];
+  /** Stores (replaces) a run's captured output. */
+  saveOutput(runId: string, output: RunOutput): void;
+  getOutput(runId: string): RunOutput | undefined;
   /**
    * A random id made when the store was created. Everything this store's runs create in
    * Docker carries it (label pushgate.instance), so two pushgates sharing one engine never

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
+import type { Verdict } from "../pipeline/outcome.js";
 import { isFinal, type RunState } from "../pipeline/run-states.js";
 import type { SourceName } from "../sources/push-event.js";
 import { MIGRATIONS } from "./migrations.js";
@@ -11,6 +12,7 @@ import type {
   AcceptItem,
   AcceptOutcome,
   RunFilter,
+  RunOutput,
   RunRecord,
   RunStore,
   RunUpdate,
@@ -24,6 +26,7 @@ interface RunRow {
   attempt: number;
   image_digest: string | null;
   exit_code: number | null;
+  verdict: Verdict | null;
   steps: string;
   created_at: string;
   updated_at: string;
@@ -170,6 +173,10 @@ export class SqliteRunStore implements RunStore {
       sets.push("attempt = @attempt");
       params.attempt = update.attempt;
     }
+    if (update.verdict !== undefined) {
+      sets.push("verdict = @verdict");
+      params.verdict = update.verdict;
+    }
     if (update.steps !== undefined) {
       sets.push("steps = @steps");
       params.steps = JSON.stringify(update.steps);
@@ -191,6 +198,41 @@ export class SqliteRunStore implements RunStore {
       .prepare<string[], RunRow>(`${SELECT_RUN} WHERE r.state IN (${marks}) ORDER BY r.id ASC`)
       .all(...states)
       .map(toRecord);
+  }
+
+  saveOutput(runId: string, output: RunOutput): void {
+    this.db
+      .prepare(
+        `INSERT INTO run_logs (run_id, head, tail, total_bytes, dropped_bytes, updated_at)
+         VALUES (@runId, @head, @tail, @totalBytes, @droppedBytes, @now)
+         ON CONFLICT (run_id) DO UPDATE SET head = @head, tail = @tail,
+           total_bytes = @totalBytes, dropped_bytes = @droppedBytes, updated_at = @now`,
+      )
+      .run({
+        runId,
+        head: JSON.stringify(output.head),
+        tail: JSON.stringify(output.tail),
+        totalBytes: output.totalBytes,
+        droppedBytes: output.droppedBytes,
+        now: new Date().toISOString(),
+      });
+  }
+
+  getOutput(runId: string): RunOutput | undefined {
+    const row = this.db
+      .prepare<
+        [string],
+        { head: string; tail: string; total_bytes: number; dropped_bytes: number }
+      >("SELECT head, tail, total_bytes, dropped_bytes FROM run_logs WHERE run_id = ?")
+      .get(runId);
+    return (
+      row && {
+        head: JSON.parse(row.head) as RunOutput["head"],
+        tail: JSON.parse(row.tail) as RunOutput["tail"],
+        totalBytes: row.total_bytes,
+        droppedBytes: row.dropped_bytes,
+      }
+    );
   }
 
   instanceId(): string {
@@ -239,6 +281,7 @@ function toRecord(row: RunRow): RunRecord {
     },
     ...(row.image_digest !== null ? { imageDigest: row.image_digest } : {}),
     ...(row.exit_code !== null ? { exitCode: row.exit_code } : {}),
+    ...(row.verdict !== null ? { verdict: row.verdict } : {}),
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
     ...(row.finished_at !== null ? { finishedAt: new Date(row.finished_at) } : {}),

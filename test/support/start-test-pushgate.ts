@@ -13,10 +13,19 @@ export interface TestPushgate extends RunningPushgate {
   logLines: string[];
 }
 
-/** pushgate in this process on a random loopback port, with a fresh store and captured logs. */
+/**
+ * pushgate in this process on a random loopback port, with a fresh store and captured logs.
+ * Runs are only recorded unless `executeRuns` is set: most tests look at intake alone, and
+ * a run being pulled meanwhile would change what they see.
+ */
 export async function startTestPushgate(
   rest = "",
-  options: { dir?: string; env?: Record<string, string>; auth?: string } = {},
+  options: {
+    dir?: string;
+    env?: Record<string, string>;
+    auth?: string;
+    executeRuns?: boolean;
+  } = {},
 ): Promise<TestPushgate> {
   const dir = options.dir ?? tempDir();
   const config = parseConfig(testConfigYaml(dir, rest, options.auth), options.env ?? {});
@@ -25,6 +34,9 @@ export async function startTestPushgate(
   logStream.on("data", (chunk: Buffer) =>
     logLines.push(...chunk.toString().split("\n").filter(Boolean)),
   );
-  const running = await startPushgate(config, { logStream });
+  const running = await startPushgate(config, {
+    logStream,
+    executeRuns: options.executeRuns ?? false,
+  });
   return { ...running, config, dir, dbPath: join(dir, "pushgate.db"), logLines };
 }

@@ -6,6 +6,7 @@ import { ID_PATTERN } from "../../store/new-id.js";
 import { formatJoiErrors } from "../../validation/format-joi-errors.js";
 import { HttpError } from "../http-error.js";
 import { requireApiToken } from "../middleware/require-api-token.js";
+import { runLog } from "./run-log.js";
 import { runView } from "./run-view.js";
 
 interface ListQuery {
@@ -62,6 +63,8 @@ export function apiRoutes(options: { apiToken: string; store: RunStore }): Route
     if (!run) throw new HttpError(404, "not_found", `no run ${req.params.id}`);
     res.json(runView(run));
   });
+
+  router.get("/api/runs/:id/log", runLog(store));
 
   return router;
 }

@@ -1,0 +1,86 @@
+import type Dockerode from "dockerode";
+import { formatDuration } from "../config/format-duration.js";
+import { DockerError, dockerFailure, pullError } from "./docker-error.js";
+import { TEST_COMMAND_LABEL } from "./labels.js";
+import { readJsonLines } from "./read-json-lines.js";
+import type { PullTarget } from "./resolve-pull.js";
+
+export interface PulledImage {
+  /** The local image ID ("sha256:..."): containers run this, never the mutable tag. */
+  id: string;
+  /** The registry's manifest digest that was pulled, when the registry told it. */
+  digest?: string;
+}
+
+/** What a run needs to know about an image before starting it. */
+export interface ImageFacts {
+  hasCommand: boolean;
+  /** The raw `pushgate.test.command` label, when the image carries one. */
+  testCommandLabel?: string;
+}
+
+const DIGEST_STATUS = /^Digest: (sha256:[a-f0-9]{64})/;
+
+/** Pulls images with credentials, a timeout and an error check on every progress event. */
+export class ImageClient {
+  constructor(
+    private readonly docker: Dockerode,
+    private readonly dockerHost: string,
+  ) {}
+
+  async pull(
+    target: PullTarget,
+    options: { timeoutMs: number; signal: AbortSignal },
+  ): Promise<PulledImage> {
+    const timeout = AbortSignal.timeout(options.timeoutMs);
+    const abortSignal = AbortSignal.any([options.signal, timeout]);
+    let digest: string | undefined;
+    try {
+      const stream: NodeJS.ReadableStream = await this.docker.pull(target.reference, {
+        abortSignal,
+        ...(target.auth ? { authconfig: target.auth } : {}),
+      });
+      await readJsonLines(stream, (event) => {
+        const detail = event.errorDetail as { message?: unknown } | undefined;
+        const error = detail?.message ?? event.error;
+        if (error !== undefined) {
+          throw new Error(typeof error === "string" ? error : JSON.stringify(error));
+        }
+        const status = typeof event.status === "string" ? event.status : "";
+        digest = DIGEST_STATUS.exec(status)?.[1] ?? digest;
+      });
+    } catch (error) {
+      if (options.signal.aborted) throw options.signal.reason;
+      if (timeout.aborted) {
+        throw new DockerError(
+          "pull_timeout",
+          `pull of ${target.reference} took longer than ${formatDuration(options.timeoutMs)} (docker.pullTimeout)`,
+        );
+      }
+      throw pullError(target.reference, error, this.dockerHost);
+    }
+    // By digest when known: another pull of the same tag cannot move it under this run.
+    const pulled = digest ? `${target.repository}@${digest}` : target.reference;
+    try {
+      const info = await this.docker.getImage(pulled).inspect();
+      const repoDigest = info.RepoDigests?.find((d) => d.startsWith(`${target.repository}@`));
+      const found = digest ?? repoDigest?.slice(target.repository.length + 1);
+      return { id: info.Id, ...(found ? { digest: found } : {}) };
+    } catch (error) {
+      throw dockerFailure(`inspect of ${pulled}`, error, this.dockerHost);
+    }
+  }
+
+  async facts(imageId: string): Promise<ImageFacts> {
+    try {
+      const { Config } = await this.docker.getImage(imageId).inspect();
+      const label = Config.Labels?.[TEST_COMMAND_LABEL];
+      return {
+        hasCommand: (Config.Cmd?.length ?? 0) > 0 || (Config.Entrypoint?.length ?? 0) > 0,
+        ...(label !== undefined ? { testCommandLabel: label } : {}),
+      };
+    } catch (error) {
+      throw dockerFailure(`inspect of ${imageId}`, error, this.dockerHost);
+    }
+  }
+}

@@ -1,0 +1,39 @@
+import type Dockerode from "dockerode";
+import { dockerFailure } from "./docker-error.js";
+import { INSTANCE_LABEL, RUN_LABEL } from "./labels.js";
+import { removeContainer, removeNetwork } from "./remove-container.js";
+
+export interface Reaped {
+  containers: number;
+  networks: number;
+}
+
+/**
+ * Removes containers and networks this pushgate instance created for runs that are not
+ * being executed (left behind by a crash or a lost engine connection). Another instance's
+ * objects, told apart by the pushgate.instance label, are never touched.
+ */
+export class Reaper {
+  constructor(
+    private readonly docker: Dockerode,
+    private readonly dockerHost: string,
+    private readonly instanceId: string,
+  ) {}
+
+  async reap(isActive: (runId: string) => boolean): Promise<Reaped> {
+    const filters = { label: [`${INSTANCE_LABEL}=${this.instanceId}`] };
+    try {
+      const containers = (await this.docker.listContainers({ all: true, filters })).filter(
+        (c) => !isActive(c.Labels[RUN_LABEL] ?? ""),
+      );
+      await Promise.all(containers.map((c) => removeContainer(this.docker.getContainer(c.Id))));
+      const networks = (await this.docker.listNetworks({ filters })).filter(
+        (n) => !isActive(n.Labels?.[RUN_LABEL] ?? ""),
+      );
+      await Promise.all(networks.map((n) => removeNetwork(this.docker.getNetwork(n.Id))));
+      return { containers: containers.length, networks: networks.length };
+    } catch (error) {
+      throw dockerFailure("reaping leftovers", error, this.dockerHost);
+    }
+  }
+}

@@ -1,0 +1,139 @@
+import type Dockerode from "dockerode";
+import type { ServiceConfig } from "../config/config.js";
+import { DockerError, dockerFailure, engineMessage } from "./docker-error.js";
+import { labelsOf, nameOf, type RunOwner } from "./labels.js";
+import { removeContainer, removeNetwork } from "./remove-container.js";
+import { waitForService } from "./wait-for-service.js";
+
+export interface ServiceSpec {
+  config: ServiceConfig;
+  /** The image ID pulled for this service. */
+  imageId: string;
+}
+
+export interface ServiceLimits {
+  memoryBytes: number;
+  pids: number;
+}
+
+/** Lines of a failed service's log kept in the run's output. */
+const LOG_LINES_ON_FAILURE = 50;
+
+/**
+ * A run's service containers (the database its test needs) on a network of their own that
+ * is `internal` (no way out), each reachable by its name. Tracks what it created so that
+ * remove() cleans up on every path, including a start that failed halfway.
+ */
+export class RunServices {
+  private network: Dockerode.Network | undefined;
+  private readonly containers: Dockerode.Container[] = [];
+
+  constructor(
+    private readonly docker: Dockerode,
+    private readonly dockerHost: string,
+    private readonly owner: RunOwner,
+  ) {}
+
+  /** The internal network's name once services started. */
+  get networkName(): string | undefined {
+    return this.network ? nameOf(this.owner, "net") : undefined;
+  }
+
+  /** Starts every service and resolves when all are ready; their logs go to `onOutput`. */
+  async start(
+    specs: readonly ServiceSpec[],
+    limits: ServiceLimits,
+    onOutput: (stream: string, data: Buffer) => void,
+    signal: AbortSignal,
+  ): Promise<void> {
+    if (specs.length === 0) return;
+    const network = nameOf(this.owner, "net");
+    try {
+      this.network = await this.docker.createNetwork({
+        Name: network,
+        Driver: "bridge",
+        Internal: true,
+        CheckDuplicate: true,
+        Labels: labelsOf(this.owner, "network"),
+      });
+      for (const spec of specs) {
+        const container = await this.docker.createContainer(
+          createOptions(this.owner, spec, network, limits),
+        );
+        this.containers.push(container);
+        signal.throwIfAborted();
+        await container.start();
+      }
+    } catch (error) {
+      if (signal.aborted) throw signal.reason;
+      throw dockerFailure("starting services", error, this.dockerHost);
+    }
+    await Promise.all(
+      specs.map(async (spec, i) => {
+        const container = this.containers[i];
+        if (!container) return;
+        try {
+          await waitForService(container, spec.config, network, signal);
+        } catch (error) {
+          if (signal.aborted) throw signal.reason;
+          await copyLogs(container, `service ${spec.config.name}`, onOutput);
+          throw new DockerError(
+            "service_failed",
+            `service ${spec.config.name} ${engineMessage(error)}`,
+          );
+        }
+      }),
+    );
+  }
+
+  /** Removes the services' containers, then their network. */
+  async remove(): Promise<void> {
+    await Promise.all(this.containers.map((c) => removeContainer(c).catch(() => undefined)));
+    if (this.network) await removeNetwork(this.network).catch(() => undefined);
+  }
+}
+
+function createOptions(
+  owner: RunOwner,
+  spec: ServiceSpec,
+  network: string,
+  limits: ServiceLimits,
+): Dockerode.ContainerCreateOptions {
+  const { name, command, env } = spec.config;
+  return {
+    name: nameOf(owner, `svc-${name}`),
+    Hostname: name,
+    Image: spec.imageId,
+    ...(command ? { Cmd: command } : {}),
+    Env: Object.entries(env).map(([key, value]) => `${key}=${value}`),
+    Labels: labelsOf(owner, "service"),
+    HostConfig: {
+      NetworkMode: network,
+      Privileged: false,
+      SecurityOpt: ["no-new-privileges"],
+      Memory: limits.memoryBytes,
+      PidsLimit: limits.pids,
+      LogConfig: { Type: "json-file", Config: { "max-size": "10m", "max-file": "1" } },
+    },
+    NetworkingConfig: { EndpointsConfig: { [network]: { Aliases: [name] } } },
+  };
+}
+
+async function copyLogs(
+  container: Dockerode.Container,
+  stream: string,
+  onOutput: (stream: string, data: Buffer) => void,
+): Promise<void> {
+  try {
+    const logs = await container.logs({ stdout: true, stderr: true, tail: LOG_LINES_ON_FAILURE });
+    // Without a TTY the answer is multiplexed: 8-byte frame headers before each piece.
+    let rest = Buffer.isBuffer(logs) ? logs : Buffer.from(String(logs));
+    while (rest.length >= 8) {
+      const size = rest.readUInt32BE(4);
+      onOutput(stream, rest.subarray(8, 8 + size));
+      rest = rest.subarray(8 + size);
+    }
+  } catch {
+    // the logs only help explain the failure; the failure itself is reported either way
+  }
+}

@@ -1,0 +1,57 @@
+import type { RequestHandler } from "express";
+import Joi from "joi";
+import type { OutputChunk, RunOutput, RunStore } from "../../store/run-store.js";
+import { formatJoiErrors } from "../../validation/format-joi-errors.js";
+import { HttpError } from "../http-error.js";
+
+const query = Joi.object<{ format: "text" | "json" }>({
+  format: Joi.string().valid("text", "json").default("text"),
+});
+
+const EMPTY: RunOutput = { head: [], tail: [], totalBytes: 0, droppedBytes: 0 };
+
+/**
+ * GET /api/runs/:id/log — the run's captured test output. text/plain by default, stdout
+ * and stderr interleaved as they came, with a marker where bytes were dropped; with
+ * ?format=json, the pieces with their stream names and the byte counts.
+ */
+export function runLog(store: RunStore): RequestHandler {
+  return (req, res) => {
+    const result = query.validate(req.query, { abortEarly: false, errors: { label: false } });
+    if (result.error) {
+      throw new HttpError(400, "invalid_query", result.error.message, {
+        problems: formatJoiErrors(result.error),
+      });
+    }
+    const id = String(req.params.id);
+    const run = store.getRun(id);
+    if (!run) throw new HttpError(404, "not_found", `no run ${id}`);
+    const output = store.getOutput(id) ?? EMPTY;
+    if (result.value.format === "json") {
+      res.json({ runId: id, state: run.state, ...output });
+      return;
+    }
+    res
+      .type("text/plain; charset=utf-8")
+      .set("Pushgate-Output-Bytes", String(output.totalBytes))
+      .set("Pushgate-Dropped-Bytes", String(output.droppedBytes))
+      .send(renderText(output));
+  };
+}
+
+function renderText(output: RunOutput): string {
+  const head = output.head.map(renderChunk).join("");
+  const tail = output.tail.map(renderChunk).join("");
+  if (output.droppedBytes === 0) return head + tail;
+  const gap = `${head.endsWith("\n") || head === "" ? "" : "\n"}[pushgate: ${output.droppedBytes} bytes of output dropped]\n`;
+  return head + gap + tail;
+}
+
+/** Test output as it came; a service's log lines prefixed with its name. */
+function renderChunk(chunk: OutputChunk): string {
+  if (chunk.stream === "stdout" || chunk.stream === "stderr") return chunk.text;
+  return chunk.text
+    .split(/(?<=\n)/)
+    .map((line) => `[${chunk.stream}] ${line}`)
+    .join("");
+}

@@ -1,0 +1,84 @@
+import type { PipelineConfig } from "../config/config.js";
+import type { Logger } from "../observability/logger.js";
+import type { RunStore } from "../store/run-store.js";
+import { imageNameOf } from "./image-name.js";
+import type { MoveRun } from "./move-run.js";
+import type { PerformActions, Verdict } from "./outcome.js";
+import { abortKindOf } from "./run-abort.js";
+import type { RunState } from "./run-states.js";
+import type { StepClock } from "./step-clock.js";
+
+export interface Finish {
+  runId: string;
+  /** The state the run is in now. */
+  from: RunState;
+  verdict: Verdict;
+  reason?: string;
+  exitCode?: number;
+  steps: StepClock;
+}
+
+export interface FinishDeps {
+  store: RunStore;
+  pipeline: PipelineConfig | undefined;
+  move: MoveRun;
+  log: Logger;
+  performActions?: PerformActions;
+}
+
+/**
+ * Ends a tested run. With actions configured, the verdict is stored first (state `acting`,
+ * so a restart during the actions knows it and resumes them), the actions run, then the
+ * run takes the verdict as its final state. Without, it goes straight to the verdict.
+ */
+export async function finishRun(finish: Finish, deps: FinishDeps, signal: AbortSignal) {
+  const { move, performActions, pipeline } = deps;
+  const update = {
+    verdict: finish.verdict,
+    reason: finish.reason ?? null,
+    exitCode: finish.exitCode ?? null,
+  };
+  if (!performActions || !pipeline) {
+    finish.steps.finishAll();
+    move([finish.from], finish.verdict, { ...update, steps: finish.steps.snapshot() });
+    return;
+  }
+  finish.steps.start("actions");
+  if (!move([finish.from], "acting", { ...update, steps: finish.steps.snapshot() })) return;
+  await performRunActions(finish, deps, signal);
+}
+
+/** Runs the actions of a run in state `acting` (just tested, or found so at start-up). */
+export async function performRunActions(
+  finish: Omit<Finish, "from">,
+  deps: FinishDeps,
+  signal: AbortSignal,
+): Promise<void> {
+  const { store, move, log, performActions, pipeline } = deps;
+  const run = store.getRun(finish.runId);
+  if (run && pipeline && performActions) {
+    try {
+      await performActions(
+        {
+          run,
+          pipeline,
+          verdict: finish.verdict,
+          ...(finish.reason !== undefined ? { reason: finish.reason } : {}),
+          ...(run.imageDigest
+            ? { imageDigest: `${imageNameOf(run.event)}@${run.imageDigest}` }
+            : {}),
+          durationMs: finish.steps.durationMs(),
+        },
+        signal,
+      );
+    } catch (error) {
+      log.error("actions failed", {
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+  // Stopping: the run stays `acting` with its verdict, and its actions resume after restart.
+  if (signal.aborted && abortKindOf(signal) === "shutdown") return;
+  finish.steps.finishAll();
+  move(["acting"], finish.verdict, { steps: finish.steps.snapshot() });
+}
