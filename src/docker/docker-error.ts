@@ -57,7 +57,7 @@ export function pullError(reference: string, error: unknown, dockerHost: string)
   if (isEngineUnreachable(error)) return engineUnreachable(dockerHost, error);
   const message = engineMessage(error);
   const status = (error as { statusCode?: unknown } | null)?.statusCode;
-  if (/unauthorized|authentication required|denied|incorrect username or password/i.test(message))
+  if (/unauthorized|authentication required|denied|no basic auth credentials/i.test(message))
     return new DockerError(
       "registry_unauthorized",
       `registry refused access to ${reference} (check registries[].username/password): ${message}`,

@@ -101,6 +101,27 @@ describe("SqliteRunStore", () => {
     expect(store.runsInStates(["queued", "pulling"])).toEqual([]);
   });
 
+  it("keeps the verdict and the captured output of a run", () => {
+    const store = open();
+    const [outcome] = store.accept([item(event("v1"))], new Date());
+    const id = outcome?.kind === "recorded" ? (outcome.runIds[0] ?? "") : "";
+    expect(store.getOutput(id)).toBeUndefined();
+    store.transition(id, ["queued"], "pulling");
+    expect(store.transition(id, ["pulling"], "acting", { verdict: "errored", reason: "x" })).toBe(
+      true,
+    );
+    expect(store.getRun(id)).toMatchObject({ state: "acting", verdict: "errored" });
+    const output = {
+      head: [{ stream: "stdout", text: "ok\n" }],
+      tail: [{ stream: "stderr", text: "bye\n" }],
+      totalBytes: 100,
+      droppedBytes: 93,
+    };
+    store.saveOutput(id, output);
+    store.saveOutput(id, { ...output, totalBytes: 101, droppedBytes: 94 });
+    expect(store.getOutput(id)).toEqual({ ...output, totalBytes: 101, droppedBytes: 94 });
+  });
+
   it("keeps one instance id for the life of the file", () => {
     const path = join(tempDir(), "runs.db");
     const id = open(path).instanceId();
