@@ -20,6 +20,8 @@ export default defineConfig({
           // Integration files share one Docker engine and registry; running them one at a
           // time keeps resource limits and timing assertions meaningful on a 2-core machine.
           fileParallelism: false,
+          // After the last file: nothing pushgate created in Docker may remain.
+          globalSetup: ["test/support/global-setup.ts"],
         },
       },
     ],

@@ -3,6 +3,7 @@ import { PassThrough } from "node:stream";
 import type { Config } from "../../src/config/config.js";
 import { parseConfig } from "../../src/config/load-config.js";
 import { startPushgate, type RunningPushgate } from "../../src/pushgate.js";
+import { instanceIdOf, recordInstance } from "./docker-objects.js";
 import { tempDir, testConfigYaml } from "./test-config.js";
 
 export interface TestPushgate extends RunningPushgate {
@@ -38,5 +39,7 @@ export async function startTestPushgate(
     logStream,
     executeRuns: options.executeRuns ?? false,
   });
-  return { ...running, config, dir, dbPath: join(dir, "pushgate.db"), logLines };
+  const dbPath = join(dir, "pushgate.db");
+  if (options.executeRuns) recordInstance(instanceIdOf(dbPath));
+  return { ...running, config, dir, dbPath, logLines };
 }

@@ -1,0 +1,41 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { TestProject } from "vitest/node";
+
+/**
+ * The integration suite's last check: once every file is done, nothing labelled by the
+ * pushgate instances the tests ran (test/support/docker-objects.ts recordInstance) is left
+ * in Docker — no container, no network. Other instances on a shared engine are not looked at.
+ */
+export default function setup(project: TestProject): () => void {
+  const dir = mkdtempSync(join(tmpdir(), "pushgate-instances-"));
+  project.provide("instancesDir", dir);
+  return () => {
+    const instances = readdirSync(dir);
+    rmSync(dir, { recursive: true, force: true });
+    const left: string[] = [];
+    for (const instance of instances) {
+      for (const kind of [
+        ["ps", "-a"],
+        ["network", "ls"],
+      ]) {
+        const out = execFileSync("docker", [
+          ...kind,
+          "--filter",
+          `label=pushgate.instance=${instance}`,
+          "--format",
+          "{{.Names}} {{.Labels}}",
+        ]).toString();
+        left.push(...out.split("\n").filter(Boolean));
+      }
+    }
+    if (left.length > 0) {
+      throw new Error(`pushgate left these behind after the suite:\n${left.join("\n")}`);
+    }
+    process.stdout.write(
+      `final check: ${instances.length} pushgate instances left no container and no network\n`,
+    );
+  };
+}
