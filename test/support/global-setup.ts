@@ -32,6 +32,8 @@ export default function setup(project: TestProject): () => void {
       }
     }
     if (left.length > 0) {
+      // A throw here is only printed by vitest; the exit code is what makes the suite fail.
+      process.exitCode = 1;
       throw new Error(`pushgate left these behind after the suite:\n${left.join("\n")}`);
     }
     process.stdout.write(
