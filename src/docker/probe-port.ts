@@ -1,50 +1,40 @@
-import { connect } from "node:net";
 import type Dockerode from "dockerode";
 import { demuxStream } from "./demux-stream.js";
 import { isListening } from "./is-listening.js";
 
-const PROBE_MS = 1000;
+const PROBE_MS = 2000;
+/** Exit codes of an exec whose program is missing or cannot run. */
+const NOT_RUNNABLE = new Set([126, 127]);
 
 /**
- * Whether a service container accepts connections on `port`: pushgate connects to its
- * address on the run network (works where pushgate runs beside the engine), and otherwise
- * asks the container itself whether something listens there (/proc/net/tcp, needs `cat`).
+ * Whether something listens on `port` inside a service container, read from its own
+ * /proc/net/tcp and tcp6. The run network gives pushgate no address to connect from, so
+ * the container answers for itself; that needs `cat` in its image (a `wait: {log}` does not).
  */
-export async function probePort(
-  container: Dockerode.Container,
-  address: string | undefined,
-  port: number,
-): Promise<boolean> {
-  if (address && (await canConnect(address, port))) return true;
-  return listensInside(container, port).catch(() => false);
-}
-
-function canConnect(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host, port, timeout: PROBE_MS });
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.once("connect", () => done(true));
-    socket.once("timeout", () => done(false));
-    socket.once("error", () => done(false));
-  });
-}
-
-async function listensInside(container: Dockerode.Container, port: number): Promise<boolean> {
-  const exec = await container.exec({
-    Cmd: ["cat", "/proc/net/tcp", "/proc/net/tcp6"],
-    AttachStdout: true,
-    AttachStderr: false,
-  });
-  const stream = (await exec.start({ hijack: true, stdin: false })) as NodeJS.ReadableStream & {
-    destroy(): void;
-  };
+export async function probePort(container: Dockerode.Container, port: number): Promise<boolean> {
+  let exec: Dockerode.Exec;
+  let stream: NodeJS.ReadableStream & { destroy(): void };
+  try {
+    exec = await container.exec({
+      Cmd: ["cat", "/proc/net/tcp", "/proc/net/tcp6"],
+      AttachStdout: true,
+      AttachStderr: true,
+    });
+    stream = (await exec.start({ hijack: true, stdin: false })) as typeof stream;
+  } catch {
+    return false; // not running (yet): the caller checks the container's state
+  }
   let text = "";
-  const finished = demuxStream(stream, (_name, data) => (text += data.toString()));
+  const finished = demuxStream(stream, (name, data) => {
+    if (name === "stdout") text += data.toString();
+  });
   const timer = setTimeout(() => stream.destroy(), PROBE_MS);
   await finished;
   clearTimeout(timer);
-  return isListening(text, port);
+  if (isListening(text, port)) return true;
+  const { ExitCode } = await exec.inspect();
+  if (ExitCode !== null && NOT_RUNNABLE.has(ExitCode)) {
+    throw new Error(`cannot be checked on tcp ${port}: its image has no cat; use wait: { log }`);
+  }
+  return false;
 }

@@ -20,8 +20,8 @@ export interface ServiceLimits {
 const LOG_LINES_ON_FAILURE = 50;
 
 /**
- * A run's service containers (the database its test needs) on a network of their own that
- * is `internal` (no way out), each reachable by its name. Tracks what it created so that
+ * A run's service containers (the database its test needs) on a network of their own with
+ * no way out (not even to the host), each reachable by its name. Tracks what it created so that
  * remove() cleans up on every path, including a start that failed halfway.
  */
 export class RunServices {
@@ -52,7 +52,10 @@ export class RunServices {
       this.network = await this.docker.createNetwork({
         Name: network,
         Driver: "bridge",
+        // Internal: no route out. No address on the host's side of the bridge either, so
+        // the containers cannot reach services listening on the host.
         Internal: true,
+        Options: { "com.docker.network.bridge.inhibit_ipv4": "true" },
         CheckDuplicate: true,
         Labels: labelsOf(this.owner, "network"),
       });
@@ -73,7 +76,7 @@ export class RunServices {
         const container = this.containers[i];
         if (!container) return;
         try {
-          await waitForService(container, spec.config, network, signal);
+          await waitForService(container, spec.config, signal);
         } catch (error) {
           if (signal.aborted) throw signal.reason;
           await copyLogs(container, `service ${spec.config.name}`, onOutput);

@@ -14,7 +14,6 @@ const POLL_MS = 250;
 export async function waitForService(
   container: Dockerode.Container,
   service: ServiceConfig,
-  network: string,
   signal: AbortSignal,
 ): Promise<void> {
   const timeout = AbortSignal.timeout(service.timeoutMs);
@@ -24,7 +23,8 @@ export async function waitForService(
     if (!wait) await exitCodeIfStopped(container);
     else if ("log" in wait) await waitForLog(container, new RegExp(wait.log), deadline);
     else {
-      while (!(await probePort(container, await addressOf(container, network), wait.tcp))) {
+      while (!(await probePort(container, wait.tcp))) {
+        await exitCodeIfStopped(container);
         deadline.throwIfAborted();
         await new Promise((resolve) => setTimeout(resolve, POLL_MS));
       }
@@ -39,20 +39,10 @@ export async function waitForService(
   }
 }
 
-/** The container's address on the run network; throws when it has stopped. */
-async function addressOf(container: Dockerode.Container, network: string): Promise<string> {
-  const info = await exitCodeIfStopped(container);
-  return info.NetworkSettings.Networks[network]?.IPAddress ?? "";
-}
-
-async function exitCodeIfStopped(
-  container: Dockerode.Container,
-): Promise<Dockerode.ContainerInspectInfo> {
-  const info = await container.inspect();
-  if (!info.State.Running) {
-    throw new Error(`exited with code ${info.State.ExitCode} before it was ready`);
-  }
-  return info;
+/** Throws when the container has stopped: it will never be ready. */
+async function exitCodeIfStopped(container: Dockerode.Container): Promise<void> {
+  const { State } = await container.inspect();
+  if (!State.Running) throw new Error(`exited with code ${State.ExitCode} before it was ready`);
 }
 
 async function waitForLog(
