@@ -110,6 +110,7 @@ async function waitForExit(
     kill();
   }, timeoutMs);
   signal.addEventListener("abort", kill, { once: true });
+  if (signal.aborted) kill(); // aborted while the container was starting: no event will come
   try {
     const { StatusCode } = (await container.wait()) as { StatusCode: number };
     signal.throwIfAborted();

@@ -59,6 +59,7 @@ async function waitForLog(
   let matched = false;
   const stop = () => stream.destroy();
   deadline.addEventListener("abort", stop, { once: true });
+  if (deadline.aborted) stop();
   await demuxStream(stream, (name, data) => {
     const lines = (partial[name] + data.toString()).split("\n");
     partial[name] = lines.pop() ?? "";
