@@ -1,4 +1,5 @@
 import Joi from "joi";
+import { isValidImageReference } from "../docker/image-reference.js";
 import { registryHost } from "../sources/joi-reference-rules.js";
 import { parseDuration, parseSize } from "./parse-units.js";
 
@@ -52,18 +53,34 @@ const argv = Joi.array().items(Joi.string()).min(1);
 const stringMap = Joi.object().pattern(/^[A-Za-z_][A-Za-z0-9_]*$/, Joi.string().allow(""));
 const globs = Joi.alternatives(Joi.string(), Joi.array().items(Joi.string()).min(1));
 
+const imageReference = Joi.string().custom((value: string, helpers) =>
+  isValidImageReference(value)
+    ? value
+    : helpers.message({ custom: "must be an image reference such as postgres:16" }),
+);
+
+const regularExpression = Joi.string().custom((value: string, helpers) => {
+  try {
+    new RegExp(value);
+    return value;
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    return helpers.message({ custom: `must be a regular expression (${why})` });
+  }
+});
+
 const service = Joi.object({
   name: Joi.string()
     .pattern(/^[a-z0-9][a-z0-9-]{0,62}$/)
     .required()
     .messages({ "string.pattern.base": "must be a lowercase host name such as db" }),
-  image: Joi.string().required(),
+  image: imageReference.required(),
   env: stringMap.default({}),
   command: argv,
-  wait: Joi.alternatives(
-    Joi.object({ tcp: Joi.number().integer().min(1).max(65535).required() }),
-    Joi.object({ log: Joi.string().required() }),
-  ),
+  wait: Joi.object({
+    tcp: Joi.number().integer().min(1).max(65535),
+    log: regularExpression,
+  }).xor("tcp", "log"),
   timeout: duration("60s"),
 });
 

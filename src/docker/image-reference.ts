@@ -1,3 +1,10 @@
+import {
+  isValidDigest,
+  isValidRegistryHost,
+  isValidRepository,
+  isValidTag,
+} from "../sources/reference-grammar.js";
+
 /** An image as Docker names it: registry host, repository path, and a tag or a digest. */
 export interface ImageReference {
   /** "docker.io" or host[:port]. */
@@ -28,4 +35,16 @@ export function parseImageReference(text: string): ImageReference {
     ...(tag !== undefined ? { tag } : {}),
     ...(digest !== undefined ? { digest } : {}),
   };
+}
+
+/** Whether `docker pull` would accept the text as an image reference. */
+export function isValidImageReference(text: string): boolean {
+  const { registry, repository, tag, digest } = parseImageReference(text);
+  return (
+    text.split("@").length <= 2 &&
+    isValidRegistryHost(registry) &&
+    isValidRepository(repository) &&
+    (tag === undefined || isValidTag(tag)) &&
+    (digest === undefined || isValidDigest(digest))
+  );
 }

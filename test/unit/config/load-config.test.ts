@@ -116,6 +116,14 @@ pipelines:
       "pipelines: [{ name: a, match: { repository: x } }, { name: a, match: { repository: y } }]",
       "pipelines[1]: contains a duplicate value",
     ],
+    [
+      "pipelines: [{ name: a, match: { repository: x }, test: { services: [{ name: db, image: 'Postgres:16' }] } }]",
+      "pipelines[0].test.services[0].image: must be an image reference",
+    ],
+    [
+      "pipelines: [{ name: a, match: { repository: x }, test: { services: [{ name: db, image: db, wait: { log: 'ready (' } }] } }]",
+      "pipelines[0].test.services[0].wait.log: must be a regular expression",
+    ],
     ["docker: { concurrency: 0 }", "docker.concurrency: must be greater than or equal to 1"],
     ["registries: [{ host: 'http://x' }]", "registries[0].host: must be a registry host"],
     [
