@@ -19,25 +19,28 @@ export interface PullTarget {
 const DOCKER_HUB = "docker.io";
 
 /**
- * Applies `registries[]` to an image: a mirror replaces the registry host (Docker Hub
- * official images keep their "library/" path there), and the credentials of the host
- * actually pulled from — or else of the mirrored registry's entry — go along.
+ * Applies `registries[]` (an entry found by its host or an alias) to an image: a mirror
+ * replaces the registry host (Docker Hub official images keep their "library/" path
+ * there), and the credentials of the host actually pulled from — or else of the mirrored
+ * registry's entry — go along.
  */
 export function resolvePull(
   image: ImageReference,
   registries: readonly RegistryConfig[],
 ): PullTarget {
-  const entry = registries.find((r) => r.host === image.registry);
+  const named = (host: string) => (r: RegistryConfig) =>
+    [r.host, ...r.aliases].some((name) => name.toLowerCase() === host.toLowerCase());
+  const entry = registries.find(named(image.registry));
   const path =
     image.registry === DOCKER_HUB && !image.repository.includes("/")
       ? `library/${image.repository}`
       : image.repository;
-  const host = entry?.mirror ?? image.registry;
+  const host = entry?.mirror ?? entry?.host ?? image.registry;
   const repository = `${host}/${path}`;
   const reference = image.digest
     ? `${repository}@${image.digest}`
     : `${repository}:${image.tag ?? "latest"}`;
-  const withCredentials = [registries.find((r) => r.host === host), entry].find(
+  const withCredentials = [registries.find(named(host)), entry].find(
     (r) => r?.username !== undefined && r.password !== undefined,
   );
   if (!withCredentials?.username || withCredentials.password === undefined) {

@@ -33,8 +33,22 @@ export async function buildTestImage(spec: TestImageSpec): Promise<string | unde
     child.stdin?.end(dockerfile);
   });
   if (spec.push === false) return undefined;
-  const { stdout } = await run("docker", ["push", spec.reference]);
-  return /digest: (sha256:[a-f0-9]{64})/.exec(stdout)?.[1];
+  return push(spec.reference);
+}
+
+let pushing: Promise<unknown> = Promise.resolve();
+
+/**
+ * Pushes one image at a time within a test file: concurrent pushes of the same layers to
+ * one registry can fail with "blob unknown to registry". Returns the pushed digest.
+ */
+function push(reference: string): Promise<string | undefined> {
+  const pushed = pushing.then(async () => {
+    const { stdout } = await run("docker", ["push", reference]);
+    return /digest: (sha256:[a-f0-9]{64})/.exec(stdout)?.[1];
+  });
+  pushing = pushed.catch(() => undefined);
+  return pushed;
 }
 
 /** Removes a local image (ignoring one that is already gone). */
@@ -45,8 +59,7 @@ export async function removeLocalImage(reference: string): Promise<void> {
 /** Tags a local image under another reference and pushes that; returns the pushed digest. */
 export async function pushAs(source: string, reference: string): Promise<string | undefined> {
   await run("docker", ["tag", source, reference]);
-  const { stdout } = await run("docker", ["push", reference]);
-  return /digest: (sha256:[a-f0-9]{64})/.exec(stdout)?.[1];
+  return push(reference);
 }
 
 /**

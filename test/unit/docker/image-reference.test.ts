@@ -28,7 +28,9 @@ describe("resolvePull", () => {
   });
 
   it("sends docker.io images to a mirror, keeping library/ for official ones", () => {
-    const registries = [{ host: "docker.io", mirror: "127.0.0.1:5000", insecure: false }];
+    const registries = [
+      { host: "docker.io", mirror: "127.0.0.1:5000", insecure: false, aliases: [] },
+    ];
     expect(resolvePull({ ...hub, repository: "busybox" }, registries).reference).toBe(
       "127.0.0.1:5000/library/busybox:1.36",
     );
@@ -45,6 +47,7 @@ describe("resolvePull", () => {
         username: "bot",
         password: "pw",
         insecure: false,
+        aliases: [],
       },
     ];
     expect(resolvePull({ ...hub, repository: "acme/web" }, mirrored).auth).toEqual({
@@ -54,13 +57,39 @@ describe("resolvePull", () => {
     });
     const both = [
       ...mirrored,
-      { host: "m.example:5000", username: "mirror-bot", password: "pw2", insecure: true },
+      {
+        host: "m.example:5000",
+        username: "mirror-bot",
+        password: "pw2",
+        insecure: true,
+        aliases: [],
+      },
     ];
     expect(resolvePull({ ...hub, repository: "acme/web" }, both).auth?.username).toBe("mirror-bot");
-    const hubLogin = [{ host: "docker.io", username: "me", password: "tok", insecure: false }];
+    const hubLogin = [
+      { host: "docker.io", username: "me", password: "tok", insecure: false, aliases: [] },
+    ];
     expect(resolvePull({ ...hub, repository: "acme/web" }, hubLogin).auth?.serveraddress).toBe(
       "https://index.docker.io/v1/",
     );
+  });
+
+  it("finds a registry's entry by any of its names, and pulls from its host", () => {
+    const registries = [
+      {
+        host: "registry.example:5000",
+        aliases: ["Registry:5000"],
+        username: "u",
+        password: "p",
+        insecure: false,
+      },
+    ];
+    const target = resolvePull(
+      { registry: "registry:5000", repository: "team/db", tag: "1" },
+      registries,
+    );
+    expect(target.reference).toBe("registry.example:5000/team/db:1");
+    expect(target.auth?.username).toBe("u");
   });
 
   it("pulls by digest when the reference has one, and never adds library/ elsewhere", () => {
