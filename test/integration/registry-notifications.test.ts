@@ -14,14 +14,15 @@ import { waitFor } from "../support/wait-for.js";
 
 /**
  * A real distribution registry (Debian's docker-registry) whose notifications endpoint is
- * pushgate, the real process; real `docker push`es. Runs stay queued on this branch: what
- * is checked is what pushgate recorded for each push.
+ * pushgate, the real process; real `docker push`es. What is checked is what pushgate
+ * recorded for each push (and, for the first, that it tested the very digest pushed).
  */
 
 interface RunView {
   id: string;
   state: string;
   image: string;
+  imageDigest: string | null;
   event: { source: string; registry: string; repository: string; tag: string; digest: string };
 }
 
@@ -98,10 +99,14 @@ describe("a real registry notifying pushgate", () => {
     const v1 = (await runsOf("it/app")).filter((run) => run.event.tag === "v1");
     expect(v1).toHaveLength(1);
     expect(v1[0]).toMatchObject({
-      state: "queued",
       image: `${app()}:v1`,
       event: { source: "registry", registry: registry.host, repository: "it/app", digest },
     });
+    const tested = await waitFor("the v1 run to be tested", async () => {
+      const run = (await runsOf("it/app")).find((r) => r.event.tag === "v1");
+      return run && ["passed", "failed", "errored"].includes(run.state) ? run : undefined;
+    });
+    expect(tested).toMatchObject({ state: "passed", imageDigest: digest });
   }, 180_000);
 
   it("records one run for a multi-arch list, none for its children pushed by digest", async () => {

@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { instanceIdOf, recordInstance } from "./docker-objects.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -55,6 +56,9 @@ export async function spawnPushgate(
       reject(new Error(`pushgate exited with ${code}:\n${output.join("\n")}`));
     });
   });
+  // Its runs run too: the suite's final check covers what they create in Docker.
+  const dbPath = join(dir, "pushgate.db");
+  if (existsSync(dbPath)) recordInstance(instanceIdOf(dbPath));
   return {
     url,
     process: child,
