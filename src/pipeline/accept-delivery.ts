@@ -1,5 +1,6 @@
 import NodeCache from "node-cache";
 import { dedupeKeyOf, type PushEvent } from "../sources/push-event.js";
+import { GroupCommit } from "../store/group-commit.js";
 import type { RunStore } from "../store/run-store.js";
 import { imageNameOf } from "./image-name.js";
 import type { PipelineMatcher } from "./match-pipelines.js";
@@ -24,14 +25,16 @@ export interface AcceptDeliveryOptions {
 }
 
 export interface DeliveryIntake {
-  accept(events: readonly PushEvent[], ignored?: readonly string[]): DeliveryOutcome;
+  /** Resolves once the delivery's runs are durable (or it needed none). */
+  accept(events: readonly PushEvent[], ignored?: readonly string[]): Promise<DeliveryOutcome>;
   /** Stops the cache's expiry timer. */
   close(): void;
 }
 
 /**
  * Dedupes, matches and durably records a delivery's events: one run per matching pipeline,
- * all written in one transaction before the caller answers. Events are first put under the
+ * written in one transaction (shared with deliveries arriving at the same moment, see
+ * GroupCommit) before the caller answers. Events are first put under the
  * configured registry name, so one push announced as "registry:5000" and as "127.0.0.1:5000"
  * is one push. The events of one push (a re-sent notification, the same tag and digest
  * announced twice) share a dedupe key; they are caught by a TTL cache first and by the
@@ -47,10 +50,12 @@ export function createDeliveryIntake(options: AcceptDeliveryOptions): DeliveryIn
     useClones: false,
   });
 
-  const accept = (
+  const commit = new GroupCommit(store);
+
+  const accept = async (
     events: readonly PushEvent[],
     ignored: readonly string[] = [],
-  ): DeliveryOutcome => {
+  ): Promise<DeliveryOutcome> => {
     if (events.length === 0) return { kind: "no-events", ignored: [...ignored] };
 
     const fresh: { event: PushEvent; dedupeKey: string }[] = [];
@@ -81,7 +86,7 @@ export function createDeliveryIntake(options: AcceptDeliveryOptions): DeliveryIn
       };
     }
 
-    const outcomes = store.accept(items, clock());
+    const outcomes = await commit.accept(items, clock());
     items.forEach((item) => seen.set(item.dedupeKey, true));
     const runIds = outcomes.flatMap((o) => (o.kind === "recorded" ? o.runIds : []));
     if (runIds.length === 0) return { kind: "duplicate" };

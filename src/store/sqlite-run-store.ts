@@ -50,6 +50,7 @@ const SELECT_RUN = `SELECT r.*, e.source, e.registry, e.repository, e.tag, e.dig
 export class SqliteRunStore implements RunStore {
   private readonly db: Database.Database;
   private readonly newId = createIdGenerator();
+  private readonly statements = new Map<string, Database.Statement>();
 
   constructor(path: string) {
     if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
@@ -75,17 +76,29 @@ export class SqliteRunStore implements RunStore {
     })();
   }
 
+  /** A statement compiled once and reused: intake and the scheduler run the same few often. */
+  private prepare<P extends unknown[] | object = unknown[], R = unknown>(
+    sql: string,
+  ): Database.Statement<P, R> {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement as unknown as Database.Statement<P, R>;
+  }
+
   accept(items: readonly AcceptItem[], now: Date): AcceptOutcome[] {
-    const findEvent = this.db.prepare<[string], { id: string }>(
+    const findEvent = this.prepare<[string], { id: string }>(
       "SELECT id FROM events WHERE dedupe_key = ?",
     );
-    const insertEvent = this.db.prepare(
+    const insertEvent = this.prepare(
       `INSERT INTO events (id, dedupe_key, source, registry, repository, tag, digest, pushed_at,
          pusher, callback_url, received_at)
        VALUES (@id, @dedupeKey, @source, @registry, @repository, @tag, @digest, @pushedAt,
          @pusher, @callbackUrl, @receivedAt)`,
     );
-    const insertRun = this.db.prepare(
+    const insertRun = this.prepare(
       `INSERT INTO runs (id, event_id, pipeline, state, created_at, updated_at)
        VALUES (?, ?, ?, 'queued', ?, ?)`,
     );
@@ -124,7 +137,7 @@ export class SqliteRunStore implements RunStore {
   }
 
   getRun(id: string): RunRecord | undefined {
-    const row = this.db.prepare<[string], RunRow>(`${SELECT_RUN} WHERE r.id = ?`).get(id);
+    const row = this.prepare<[string], RunRow>(`${SELECT_RUN} WHERE r.id = ?`).get(id);
     return row && toRecord(row);
   }
 
@@ -149,7 +162,7 @@ export class SqliteRunStore implements RunStore {
     }
     const sql = `${SELECT_RUN} ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
       ORDER BY r.id DESC LIMIT @limit`;
-    return this.db.prepare<[typeof params], RunRow>(sql).all(params).map(toRecord);
+    return this.prepare<[typeof params], RunRow>(sql).all(params).map(toRecord);
   }
 
   transition(id: string, from: readonly RunState[], to: RunState, update: RunUpdate = {}): boolean {
@@ -183,48 +196,43 @@ export class SqliteRunStore implements RunStore {
     }
     const states = from.map((_, i) => `@from${i}`);
     from.forEach((state, i) => (params[`from${i}`] = state));
-    const result = this.db
-      .prepare(
-        `UPDATE runs SET ${sets.join(", ")} WHERE id = @id AND state IN (${states.join(", ")})`,
-      )
-      .run(params);
+    const result = this.prepare(
+      `UPDATE runs SET ${sets.join(", ")} WHERE id = @id AND state IN (${states.join(", ")})`,
+    ).run(params);
     return result.changes === 1;
   }
 
   runsInStates(states: readonly RunState[]): RunRecord[] {
     if (states.length === 0) return [];
     const marks = states.map(() => "?").join(", ");
-    return this.db
-      .prepare<string[], RunRow>(`${SELECT_RUN} WHERE r.state IN (${marks}) ORDER BY r.id ASC`)
+    return this.prepare<string[], RunRow>(
+      `${SELECT_RUN} WHERE r.state IN (${marks}) ORDER BY r.id ASC`,
+    )
       .all(...states)
       .map(toRecord);
   }
 
   saveOutput(runId: string, output: RunOutput): void {
-    this.db
-      .prepare(
-        `INSERT INTO run_logs (run_id, head, tail, total_bytes, dropped_bytes, updated_at)
+    this.prepare(
+      `INSERT INTO run_logs (run_id, head, tail, total_bytes, dropped_bytes, updated_at)
          VALUES (@runId, @head, @tail, @totalBytes, @droppedBytes, @now)
          ON CONFLICT (run_id) DO UPDATE SET head = @head, tail = @tail,
            total_bytes = @totalBytes, dropped_bytes = @droppedBytes, updated_at = @now`,
-      )
-      .run({
-        runId,
-        head: JSON.stringify(output.head),
-        tail: JSON.stringify(output.tail),
-        totalBytes: output.totalBytes,
-        droppedBytes: output.droppedBytes,
-        now: new Date().toISOString(),
-      });
+    ).run({
+      runId,
+      head: JSON.stringify(output.head),
+      tail: JSON.stringify(output.tail),
+      totalBytes: output.totalBytes,
+      droppedBytes: output.droppedBytes,
+      now: new Date().toISOString(),
+    });
   }
 
   getOutput(runId: string): RunOutput | undefined {
-    const row = this.db
-      .prepare<
-        [string],
-        { head: string; tail: string; total_bytes: number; dropped_bytes: number }
-      >("SELECT head, tail, total_bytes, dropped_bytes FROM run_logs WHERE run_id = ?")
-      .get(runId);
+    const row = this.prepare<
+      [string],
+      { head: string; tail: string; total_bytes: number; dropped_bytes: number }
+    >("SELECT head, tail, total_bytes, dropped_bytes FROM run_logs WHERE run_id = ?").get(runId);
     return (
       row && {
         head: JSON.parse(row.head) as RunOutput["head"],
@@ -236,20 +244,20 @@ export class SqliteRunStore implements RunStore {
   }
 
   instanceId(): string {
-    const read = this.db.prepare<[], { value: string }>(
+    const read = this.prepare<[], { value: string }>(
       "SELECT value FROM meta WHERE key = 'instance'",
     );
     const existing = read.get();
     if (existing) return existing.value;
-    this.db
-      .prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('instance', ?)")
-      .run(randomBytes(8).toString("hex"));
+    this.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('instance', ?)").run(
+      randomBytes(8).toString("hex"),
+    );
     return read.get()?.value ?? "";
   }
 
   ping(): void {
     try {
-      this.db.prepare("SELECT count(*) FROM runs").get();
+      this.prepare("SELECT count(*) FROM runs").get();
     } catch (error) {
       throw new StoreUnavailableError(error);
     }

@@ -38,13 +38,13 @@ export function answerDelivery(res: Response, outcome: DeliveryOutcome): void {
 
 /** Hands a checked JSON body to a source parser and records what it announced. */
 export function handleWebhook(parse: ParseSource, intake: DeliveryIntake): RequestHandler {
-  return (req, res) => {
+  return async (req, res) => {
     const body = res.locals.body as JsonBody;
     const result = parse({
       headers: plainHeaders(req.headers),
       body: body.parsed,
       rawBody: body.raw,
     });
-    answerDelivery(res, intake.accept(result.events, result.ignored));
+    answerDelivery(res, await intake.accept(result.events, result.ignored));
   };
 }

@@ -48,42 +48,43 @@ const deliver = (intake: DeliveryIntake, body: unknown) => {
   return intake.accept(events, ignored);
 };
 
-const runsOf = (outcomes: ReturnType<DeliveryIntake["accept"]>[]) =>
+const runsOf = (outcomes: Awaited<ReturnType<DeliveryIntake["accept"]>>[]) =>
   outcomes.flatMap((o) => (o.kind === "queued" ? o.runIds : []));
 
 describe("one push, many notifications", () => {
-  it("queues one run for a multi-arch push of 19 envelopes (children pushed by digest)", () => {
+  it("queues one run for a multi-arch push of 19 envelopes (children pushed by digest)", async () => {
     const intake = startIntake(join(tempDir(), "pushgate.db"));
     const { received } = fixture("registry-2.8-debian-captured-multiarch-push.json") as {
       received: unknown[];
     };
-    const outcomes = received.map((body) => deliver(intake, body));
+    const outcomes = [];
+    for (const body of received) outcomes.push(await deliver(intake, body));
     expect(runsOf(outcomes)).toHaveLength(1);
     expect(outcomes.filter((o) => o.kind === "no-events")).toHaveLength(18);
   });
 
-  it("recognises a re-sent envelope, from the cache and, after a restart, from the store", () => {
+  it("recognises a re-sent envelope, from the cache and, after a restart, from the store", async () => {
     const dbPath = join(tempDir(), "pushgate.db");
     const envelope = fixture("registry-2.8-debian-captured-manifest-push.json");
     const first = startIntake(dbPath);
-    expect(deliver(first, envelope).kind).toBe("queued");
-    expect(deliver(first, envelope)).toEqual({ kind: "duplicate" });
+    expect((await deliver(first, envelope)).kind).toBe("queued");
+    expect(await deliver(first, envelope)).toEqual({ kind: "duplicate" });
     first.close();
 
     const restarted = startIntake(dbPath);
-    expect(deliver(restarted, envelope)).toEqual({ kind: "duplicate" });
+    expect(await deliver(restarted, envelope)).toEqual({ kind: "duplicate" });
   });
 
-  it("counts the same tag and digest announced twice in one envelope once", () => {
+  it("counts the same tag and digest announced twice in one envelope once", async () => {
     const intake = startIntake(join(tempDir(), "pushgate.db"));
     const envelope = fixture("registry-2.8-debian-captured-manifest-push.json") as {
       events: unknown[];
     };
     const twice = { events: [...envelope.events, ...envelope.events] };
-    expect(deliver(intake, twice)).toMatchObject({ kind: "queued", duplicates: 1 });
+    expect(await deliver(intake, twice)).toMatchObject({ kind: "queued", duplicates: 1 });
   });
 
-  it("puts a push reported under an alias under the configured host, and dedupes across both", () => {
+  it("puts a push reported under an alias under the configured host, and dedupes across both", async () => {
     const intake = startIntake(join(tempDir(), "pushgate.db"));
     const event: PushEvent = {
       source: "registry",
@@ -93,23 +94,23 @@ describe("one push, many notifications", () => {
       digest: "sha256:65c19fca2602ea22c1932c18aabaf50dedd65fa78ce165cd761e36033ce0bf62",
       pushedAt: new Date(0),
     };
-    expect(intake.accept([event]).kind).toBe("queued");
-    expect(intake.accept([{ ...event, registry: "127.0.0.1:45999" }])).toEqual({
+    expect((await intake.accept([event])).kind).toBe("queued");
+    expect(await intake.accept([{ ...event, registry: "127.0.0.1:45999" }])).toEqual({
       kind: "duplicate",
     });
-    expect(intake.accept([{ ...event, registry: "other:5000" }])).toEqual({
+    expect(await intake.accept([{ ...event, registry: "other:5000" }])).toEqual({
       kind: "no-match",
       ignored: ["no pipeline matches other:5000/team/app:v1"],
     });
   });
 
-  it("gives a new digest under the same tag a run of its own", () => {
+  it("gives a new digest under the same tag a run of its own", async () => {
     const intake = startIntake(join(tempDir(), "pushgate.db"));
     const envelope = fixture("registry-2.8-debian-captured-manifest-push.json");
-    expect(deliver(intake, envelope).kind).toBe("queued");
+    expect((await deliver(intake, envelope)).kind).toBe("queued");
     const rebuilt = JSON.parse(
       JSON.stringify(envelope).replaceAll("65c19fca", "75c19fca"),
     ) as unknown;
-    expect(deliver(intake, rebuilt).kind).toBe("queued");
+    expect((await deliver(intake, rebuilt)).kind).toBe("queued");
   });
 });
