@@ -5,8 +5,8 @@ const SECRET_KEY = /token|secret|password|authorization|api[-_]?key/i;
 /**
  * Every configured value that must never reach a log line or an API answer: tokens,
  * passwords, and any setting whose name says it is secret (action headers included).
- * Incoming webhook URLs of notification services carry their secret in the path, so
- * a notification action's url counts as a secret too.
+ * Outbound URLs of actions count as secrets too: Slack incoming webhooks, Portainer and
+ * Docker Cloud-style triggers and many hooks carry their secret in the path or query.
  */
 export function collectSecrets(config: Config): string[] {
   const found = new Set<string>([
@@ -34,10 +34,9 @@ export function collectSecrets(config: Config): string[] {
     for (const actions of Object.values(pipeline.on)) {
       for (const action of actions) {
         visit(action, false);
-        for (const kind of ["slack", "notify"]) {
-          const url = (action[kind] as { url?: unknown } | undefined)?.url;
-          if (typeof url === "string") found.add(url);
-        }
+        if ("redeploy" in action) found.add(action.redeploy.url);
+        if ("slack" in action) found.add(action.slack.url);
+        if ("webhook" in action) found.add(action.webhook.url);
       }
     }
   }

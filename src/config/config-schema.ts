@@ -1,30 +1,10 @@
 import Joi from "joi";
 import { isValidImageReference } from "../docker/image-reference.js";
 import { registryHost } from "../sources/joi-reference-rules.js";
-import { parseDuration, parseSize } from "./parse-units.js";
+import { actionList, allowedHost } from "./action-schema.js";
+import { duration, size } from "./joi-units.js";
 
 const SOURCES = ["dockerhub", "registry", "acr", "harbor", "quay", "ghcr"];
-
-// Joi does not run custom rules on defaults, so each default is given already converted.
-const duration = (fallback: string) =>
-  Joi.alternatives(Joi.string(), Joi.number())
-    .default(parseDuration(fallback))
-    .custom((value: string | number, helpers) => {
-      const ms = parseDuration(value);
-      return ms === undefined
-        ? helpers.message({ custom: 'must be a duration such as "30s", "10m" or "1h"' })
-        : ms;
-    });
-
-const size = (fallback: string) =>
-  Joi.alternatives(Joi.string(), Joi.number())
-    .default(parseSize(fallback))
-    .custom((value: string | number, helpers) => {
-      const bytes = parseSize(value);
-      return bytes === undefined
-        ? helpers.message({ custom: 'must be a size such as "512m" or "1g"' })
-        : bytes;
-    });
 
 const secret = Joi.string().min(8).messages({ "string.min": "must be at least 8 characters" });
 
@@ -97,9 +77,6 @@ const test = Joi.object({
   services: Joi.array().items(service).unique("name").default([]),
 }).default();
 
-const action = Joi.object().min(1);
-const actions = Joi.array().items(action).default([]);
-
 const pipeline = Joi.object({
   name: Joi.string()
     .pattern(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/)
@@ -113,7 +90,7 @@ const pipeline = Joi.object({
       .min(1),
   }).required(),
   test,
-  on: Joi.object({ success: actions, failure: actions, error: actions }).default(),
+  on: Joi.object({ success: actionList, failure: actionList, error: actionList }).default(),
   callback: Joi.boolean().default(false),
 });
 
@@ -157,6 +134,11 @@ export const configSchema = Joi.object({
     .unique("host")
     .custom(refuseSharedAliases)
     .default([]),
+  publicUrl: Joi.string()
+    .uri({ scheme: ["http", "https"] })
+    .messages({
+      "string.uriCustomScheme": "must be an http(s) URL such as https://pushgate.example.com",
+    }),
   jenkins: Joi.object({
     url: Joi.string()
       .uri({ scheme: ["http", "https"] })
@@ -165,8 +147,14 @@ export const configSchema = Joi.object({
     token: Joi.string(),
     password: Joi.string(),
   }).xor("token", "password"),
+  actions: Joi.object({
+    timeout: duration("10s"),
+    attempts: Joi.number().integer().min(1).max(20).default(5),
+    backoff: duration("1s"),
+    maxBackoff: duration("1m"),
+  }).default(),
   callbacks: Joi.object({
-    allowedHosts: Joi.array().items(Joi.string()).default([]),
+    allowedHosts: Joi.array().items(allowedHost).default([]),
   }).default(),
   log: Joi.object({
     level: Joi.string().valid("error", "warn", "info", "debug").default("info"),

@@ -25,8 +25,15 @@ export interface Config {
     pullTimeoutMs: number;
   };
   registries: RegistryConfig[];
+  /** The URL people reach pushgate at, for links in notifications and callbacks. */
+  publicUrl?: string;
   jenkins?: JenkinsConfig;
-  callbacks: { allowedHosts: string[] };
+  /** How outbound calls (Jenkins, redeploys, notifications, callbacks) are made. */
+  actions: ActionsConfig;
+  callbacks: {
+    /** "host[:port]" (https only) or "scheme://host[:port]" entries callback_url may point at. */
+    allowedHosts: string[];
+  };
   log: { level: "error" | "warn" | "info" | "debug" };
   pipelines: PipelineConfig[];
 }
@@ -84,8 +91,58 @@ export interface TestConfig {
   services: ServiceConfig[];
 }
 
-/** One outcome action as written in the config; each kind is read by actions/. */
-export type ActionConfig = Record<string, unknown>;
+export interface ActionsConfig {
+  /** Longest wait for one call. */
+  timeoutMs: number;
+  /** Tries per call, the first included, for 5xx answers, timeouts and refused connections. */
+  attempts: number;
+  /** First wait between tries; doubled each time, with jitter, up to maxBackoffMs. */
+  backoffMs: number;
+  maxBackoffMs: number;
+}
+
+/** Strings may hold {{repository}}, {{tag}}, {{digest}}, {{image}}, {{runId}}... */
+export interface JenkinsActionConfig {
+  /** "deploy/web" for the job web in the folder deploy. */
+  job: string;
+  /** Sent after the plugin's and pushgate's own parameters. */
+  parameters: Record<string, string>;
+  /** Follow the queue item to the build and record its result. */
+  wait: boolean;
+  waitTimeoutMs: number;
+}
+
+export type RedeployPreset = "generic" | "watchtower" | "portainer" | "keel" | "dockercloud";
+
+export interface RedeployActionConfig {
+  preset: RedeployPreset;
+  url: string;
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  headers: Record<string, string>;
+  /** JSON body template (generic preset). */
+  body?: unknown;
+  /** watchtower's HTTP API token. */
+  token?: string;
+  /** portainer: move the service to the pushed tag (?tag=) instead of re-pulling its own. */
+  updateTag: boolean;
+}
+
+export interface SlackActionConfig {
+  /** Incoming webhook URL; it is a secret. */
+  url: string;
+}
+
+export interface WebhookActionConfig {
+  url: string;
+  headers: Record<string, string>;
+}
+
+/** One outcome action as written in the config: exactly one kind per list item. */
+export type ActionConfig =
+  | { jenkins: JenkinsActionConfig }
+  | { redeploy: RedeployActionConfig }
+  | { slack: SlackActionConfig }
+  | { webhook: WebhookActionConfig };
 
 export interface PipelineConfig {
   name: string;

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { parseDocument } from "yaml";
 import { formatJoiErrors } from "../validation/format-joi-errors.js";
+import { checkActionNeeds } from "./check-action-needs.js";
 import type { Config } from "./config.js";
 import { ConfigError } from "./config-error.js";
 import { configSchema } from "./config-schema.js";
@@ -44,6 +45,8 @@ export function parseConfig(text: string, env: Env, file = "config"): Config {
   });
   if (result.error) {
     problems.push(...formatJoiErrors(result.error).map((p) => `${p.path}: ${p.message}`));
+  } else {
+    problems.push(...checkActionNeeds(result.value as ValidatedConfig));
   }
   if (problems.length > 0) throw new ConfigError(file, problems);
 

@@ -1,17 +1,32 @@
-import type { Config, PipelineConfig, ServiceConfig } from "./config.js";
+import type {
+  ActionConfig,
+  Config,
+  JenkinsActionConfig,
+  PipelineConfig,
+  ServiceConfig,
+} from "./config.js";
 import type { Env } from "./load-config.js";
 
 type Globs = string | string[];
 
 /** The config as the schema leaves it: YAML names, units already converted. */
-export interface ValidatedConfig extends Omit<Config, "auth" | "limits" | "docker" | "pipelines"> {
+export interface ValidatedConfig extends Omit<
+  Config,
+  "auth" | "limits" | "docker" | "actions" | "pipelines"
+> {
   auth: Omit<Config["auth"], "githubWebhookSecrets"> & { githubWebhookSecret?: string | string[] };
   limits: { body: number; dedupeTtl: number };
+  actions: { timeout: number; attempts: number; backoff: number; maxBackoff: number };
   docker: { host?: string; concurrency: number; pullTimeout: number };
   pipelines: ValidatedPipeline[];
 }
 
-interface ValidatedPipeline extends Omit<PipelineConfig, "match" | "test"> {
+type ValidatedAction =
+  | Exclude<ActionConfig, { jenkins: JenkinsActionConfig }>
+  | { jenkins: Omit<JenkinsActionConfig, "waitTimeoutMs"> & { waitTimeout: number } };
+
+interface ValidatedPipeline extends Omit<PipelineConfig, "match" | "test" | "on"> {
+  on: Record<keyof PipelineConfig["on"], ValidatedAction[]>;
   match: { repository: Globs; tags: Globs; sources?: PipelineConfig["match"]["sources"] };
   test: Omit<PipelineConfig["test"], "timeoutMs" | "resources" | "services"> & {
     timeout: number;
@@ -21,6 +36,12 @@ interface ValidatedPipeline extends Omit<PipelineConfig, "match" | "test"> {
 }
 
 const list = (globs: Globs): string[] => (typeof globs === "string" ? [globs] : globs);
+
+function toAction(action: ValidatedAction): ActionConfig {
+  if (!("jenkins" in action)) return action;
+  const { waitTimeout, ...jenkins } = action.jenkins;
+  return { jenkins: { ...jenkins, waitTimeoutMs: waitTimeout } };
+}
 
 /** Maps the validated YAML onto the Config the code reads, and freezes it. */
 export function toConfig(raw: ValidatedConfig, env: Env): Config {
@@ -37,8 +58,19 @@ export function toConfig(raw: ValidatedConfig, env: Env): Config {
       concurrency: raw.docker.concurrency,
       pullTimeoutMs: raw.docker.pullTimeout,
     },
-    pipelines: raw.pipelines.map(({ match, test, ...rest }) => ({
+    actions: {
+      timeoutMs: raw.actions.timeout,
+      attempts: raw.actions.attempts,
+      backoffMs: raw.actions.backoff,
+      maxBackoffMs: Math.max(raw.actions.backoff, raw.actions.maxBackoff),
+    },
+    pipelines: raw.pipelines.map(({ match, test, on, ...rest }) => ({
       ...rest,
+      on: {
+        success: on.success.map(toAction),
+        failure: on.failure.map(toAction),
+        error: on.error.map(toAction),
+      },
       match: {
         repositories: list(match.repository),
         tags: list(match.tags),

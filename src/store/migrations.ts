@@ -45,4 +45,22 @@ export const MIGRATIONS: readonly string[] = [
      dropped_bytes INTEGER NOT NULL,
      updated_at TEXT NOT NULL
    );`,
+  // Outcome actions: each is written as planned before it is sent, so one not confirmed done
+  // can be sent again after a restart (at-least-once).
+  `CREATE TABLE run_actions (
+     run_id TEXT NOT NULL REFERENCES runs(id),
+     id TEXT NOT NULL,
+     position INTEGER NOT NULL,
+     kind TEXT NOT NULL,
+     target TEXT NOT NULL,
+     state TEXT NOT NULL,
+     attempt_count INTEGER NOT NULL DEFAULT 0,
+     attempts TEXT NOT NULL DEFAULT '[]',
+     error TEXT,
+     result TEXT NOT NULL DEFAULT '{}',
+     created_at TEXT NOT NULL,
+     updated_at TEXT NOT NULL,
+     PRIMARY KEY (run_id, id)
+   );
+   CREATE INDEX run_actions_unfinished ON run_actions(state) WHERE state IN ('pending', 'sent');`,
 ];

@@ -78,6 +78,55 @@ export interface RunOutput {
   droppedBytes: number;
 }
 
+/**
+ * Where an outcome action stands. pending: planned, not confirmed sent. sent: the receiver
+ * took it, a follow-up is outstanding (a Jenkins build to wait for). done, failed: final.
+ * refused: never sent on purpose (a callback to a host that is not allowed).
+ */
+export type ActionState = "pending" | "sent" | "done" | "failed" | "refused";
+
+export const UNFINISHED_ACTION_STATES: readonly ActionState[] = ["pending", "sent"];
+
+/** One outbound call made for an action. */
+export interface ActionAttempt {
+  at: string;
+  ms: number;
+  /** The HTTP status answered, when there was an answer. */
+  status?: number;
+  /** What went wrong: "timeout after 10s", "connection refused", "HTTP 503 ...". */
+  error?: string;
+}
+
+/** An action planned for a run: "success.0" is the first of the pipeline's on.success. */
+export interface PlannedAction {
+  id: string;
+  kind: string;
+  /** What it calls, safe to show: a job name, a URL's origin. */
+  target: string;
+}
+
+export interface ActionRecord extends PlannedAction {
+  runId: string;
+  /** Order of execution within the run. */
+  position: number;
+  state: ActionState;
+  /** Calls made so far; `attempts` keeps the latest of them. */
+  attemptCount: number;
+  attempts: ActionAttempt[];
+  error?: string;
+  /** What came back: a Jenkins queue item, build number, URL and result; an HTTP status. */
+  result: Record<string, unknown>;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface ActionUpdate {
+  state?: ActionState;
+  error?: string | null;
+  /** Merged into the stored result. */
+  result?: Record<string, unknown>;
+}
+
 /** Durable record of events and runs. Every method is atomic. */
 export interface RunStore {
   /** Records a delivery's events and their runs in one transaction; known keys are duplicates. */
@@ -98,6 +147,18 @@ export interface RunStore {
    * reap each other's containers.
    */
   instanceId(): string;
+  /**
+   * Records a run's actions as pending, before any is sent. Actions already recorded (a run
+   * resumed after a restart) are kept as they are. Returns all of the run's actions, in order.
+   */
+  planActions(runId: string, actions: readonly PlannedAction[], now: Date): ActionRecord[];
+  /** A run's actions in order of execution. */
+  listActions(runId: string): ActionRecord[];
+  /** Appends one call to an action's history. */
+  recordActionAttempt(runId: string, actionId: string, attempt: ActionAttempt, now: Date): void;
+  updateAction(runId: string, actionId: string, update: ActionUpdate, now: Date): void;
+  /** Actions not confirmed done (pending or sent) of every run, oldest run first. */
+  unfinishedActions(): ActionRecord[];
   /** Throws when the store cannot be read. */
   ping(): void;
   close(): void;

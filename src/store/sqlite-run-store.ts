@@ -8,9 +8,14 @@ import type { SourceName } from "../sources/push-event.js";
 import { MIGRATIONS } from "./migrations.js";
 import { StoreUnavailableError } from "./store-unavailable-error.js";
 import { createIdGenerator } from "./new-id.js";
+import { SqliteRunActions } from "./sqlite-run-actions.js";
 import type {
   AcceptItem,
   AcceptOutcome,
+  ActionAttempt,
+  ActionRecord,
+  ActionUpdate,
+  PlannedAction,
   RunFilter,
   RunOutput,
   RunRecord,
@@ -51,6 +56,7 @@ export class SqliteRunStore implements RunStore {
   private readonly db: Database.Database;
   private readonly newId = createIdGenerator();
   private readonly statements = new Map<string, Database.Statement>();
+  private readonly actions: SqliteRunActions;
 
   constructor(path: string) {
     if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
@@ -61,6 +67,7 @@ export class SqliteRunStore implements RunStore {
     this.db.pragma("foreign_keys = ON");
     this.db.pragma("busy_timeout = 5000");
     this.migrate();
+    this.actions = new SqliteRunActions(this.db);
   }
 
   private migrate(): void {
@@ -241,6 +248,26 @@ export class SqliteRunStore implements RunStore {
         droppedBytes: row.dropped_bytes,
       }
     );
+  }
+
+  planActions(runId: string, actions: readonly PlannedAction[], now: Date): ActionRecord[] {
+    return this.actions.plan(runId, actions, now);
+  }
+
+  listActions(runId: string): ActionRecord[] {
+    return this.actions.list(runId);
+  }
+
+  recordActionAttempt(runId: string, actionId: string, attempt: ActionAttempt, now: Date): void {
+    this.actions.recordAttempt(runId, actionId, attempt, now);
+  }
+
+  updateAction(runId: string, actionId: string, update: ActionUpdate, now: Date): void {
+    this.actions.update(runId, actionId, update, now);
+  }
+
+  unfinishedActions(): ActionRecord[] {
+    return this.actions.unfinished();
   }
 
   instanceId(): string {

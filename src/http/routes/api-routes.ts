@@ -53,7 +53,7 @@ export function apiRoutes(options: { apiToken: string; store: RunStore }): Route
     });
     const last = runs.at(-1);
     res.json({
-      runs: runs.map(runView),
+      runs: runs.map((run) => runView(run)),
       next: runs.length === query.limit && last ? last.id : null,
     });
   });
@@ -61,7 +61,7 @@ export function apiRoutes(options: { apiToken: string; store: RunStore }): Route
   router.get("/api/runs/:id", (req, res) => {
     const run = store.getRun(req.params.id);
     if (!run) throw new HttpError(404, "not_found", `no run ${req.params.id}`);
-    res.json(runView(run));
+    res.json(runView(run, store.listActions(run.id)));
   });
 
   router.get("/api/runs/:id/log", runLog(store));

@@ -1,8 +1,26 @@
-import type { RunRecord } from "../../store/run-store.js";
+import type { ActionRecord, RunRecord } from "../../store/run-store.js";
 import { imageNameOf } from "../../pipeline/image-name.js";
 
-/** A run as the API shows it: plain JSON, times in ISO 8601. */
-export function runView(run: RunRecord): Record<string, unknown> {
+/** An outcome action as the API shows it: its calls, where it stands and what came back. */
+export function actionView(action: ActionRecord): Record<string, unknown> {
+  return {
+    id: action.id,
+    kind: action.kind,
+    target: action.target,
+    state: action.state,
+    attempts: action.attemptCount,
+    error: action.error ?? null,
+    result: action.result,
+    calls: action.attempts,
+    updatedAt: action.updatedAt.toISOString(),
+  };
+}
+
+/** A run as the API shows it: plain JSON, times in ISO 8601; with its actions when given. */
+export function runView(
+  run: RunRecord,
+  actions?: readonly ActionRecord[],
+): Record<string, unknown> {
   const { event } = run;
   return {
     id: run.id,
@@ -29,5 +47,6 @@ export function runView(run: RunRecord): Record<string, unknown> {
       callbackUrl: event.callbackUrl ?? null,
       receivedAt: event.receivedAt.toISOString(),
     },
+    ...(actions ? { actions: actions.map(actionView) } : {}),
   };
 }

@@ -38,7 +38,7 @@ describe("logger", () => {
 });
 
 describe("collectSecrets", () => {
-  it("finds tokens, passwords, secret-named settings and notification URLs", () => {
+  it("finds tokens, passwords, secret-named settings and every action URL", () => {
     const config = parseConfig(
       `auth: { webhookTokens: [hook-token-1, hook-token-2], apiToken: api-token-1 }
 jenkins: { url: "http://j", user: u, password: jenkins-pass }
@@ -49,8 +49,12 @@ pipelines:
     test: { env: { DB_PASSWORD: db-pass, MODE: test } }
     on:
       success:
+        - jenkins: { job: deploy/web, parameters: { TARGET: prod, DEPLOY_TOKEN: deploy-tok } }
         - redeploy: { url: "https://x/hook", headers: { Authorization: "Bearer redeploy-tok" } }
+        - redeploy: { preset: watchtower, url: "http://watchtower:8080", token: wt-token }
         - slack: { url: "https://hooks.slack.com/services/T0/B0/slack-secret" }
+      failure:
+        - webhook: { url: "https://notify.example/in/abc", headers: { X-Api-Key: key-123 } }
 `,
       {},
     );
@@ -59,11 +63,17 @@ pipelines:
         "Bearer redeploy-tok",
         "api-token-1",
         "db-pass",
+        "deploy-tok",
         "hook-token-1",
         "hook-token-2",
-        "hub-pass",
+        "http://watchtower:8080",
         "https://hooks.slack.com/services/T0/B0/slack-secret",
+        "https://notify.example/in/abc",
+        "https://x/hook",
+        "hub-pass",
         "jenkins-pass",
+        "key-123",
+        "wt-token",
       ].sort(),
     );
   });

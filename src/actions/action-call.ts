@@ -1,0 +1,70 @@
+import type { Logger } from "../observability/logger.js";
+import type { RunOutcome } from "../pipeline/outcome.js";
+import type { ActionRecord, ActionUpdate } from "../store/run-store.js";
+import type { Clock } from "./clock.js";
+import type { HttpMethod, HttpResponse } from "./http-client.js";
+import type { RetryPolicy } from "./send-with-retry.js";
+
+/** An outbound call as an action writes it; timeout, signal and run id headers are added. */
+export interface OutboundRequest {
+  method: HttpMethod;
+  url: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+export interface SendOptions {
+  /** Store each try in the action's history (default); polls are not worth a line each. */
+  record?: boolean;
+  /** Overrides of the configured retry policy (callbacks try less). */
+  policy?: Partial<RetryPolicy>;
+}
+
+/** Sends with the shared retry policy; throws ActionError when no try got an answer. */
+export type Send = (request: OutboundRequest, options?: SendOptions) => Promise<HttpResponse>;
+
+/** What one action is given to do its work. */
+export interface ActionCall {
+  outcome: RunOutcome;
+  /** The action as stored: a resumed run reads from it what was already done. */
+  record: ActionRecord;
+  send: Send;
+  /** Durably records progress that must survive a restart (a build Jenkins accepted). */
+  save(update: Omit<ActionUpdate, "error">): void;
+  policy: RetryPolicy;
+  clock: Clock;
+  signal: AbortSignal;
+  logger: Logger;
+}
+
+/** How an action ended when it did not throw. */
+export interface ActionReport {
+  state: "done" | "refused";
+  /** Why it was refused. */
+  error?: string;
+  result?: Record<string, unknown>;
+}
+
+/** An action failed for a reason worth recording as is ("HTTP 404: job web not found"). */
+export class ActionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ActionError";
+  }
+}
+
+export type ExecuteAction<Spec> = (call: ActionCall, spec: Spec) => Promise<ActionReport>;
+
+/** The origin of a URL (scheme, host, port): what may be shown of an action's target. */
+export function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return "(invalid URL)";
+  }
+}
+
+/** A link to a run for people, when pushgate knows the URL it is reached at. */
+export function runLinkOf(publicUrl: string | undefined, runId: string): string | undefined {
+  return publicUrl ? `${publicUrl.replace(/\/+$/, "")}/api/runs/${runId}` : undefined;
+}

@@ -1,0 +1,98 @@
+import type { ActionAttempt } from "../store/run-store.js";
+import type { Clock } from "./clock.js";
+import {
+  TransportError,
+  headerOf,
+  type HttpClient,
+  type HttpRequest,
+  type HttpResponse,
+} from "./http-client.js";
+
+export interface RetryPolicy {
+  /** Tries in all, the first included. */
+  attempts: number;
+  /** Wait after the first failure; doubled after each further one. */
+  backoffMs: number;
+  maxBackoffMs: number;
+}
+
+export interface RetryDependencies {
+  http: HttpClient;
+  clock: Clock;
+  /** In [0, 1): spreads retries of many runs so they do not hit a recovering server at once. */
+  random: () => number;
+}
+
+/**
+ * Worth another try: no answer at all (timeout, refused, reset, unreachable), a 5xx, 408
+ * or 429. Any other 4xx is the request's own fault and would fail the same way again.
+ */
+export function isRetryable(outcome: HttpResponse | TransportError): boolean {
+  if (outcome instanceof TransportError) return outcome.failure !== "aborted";
+  return outcome.status >= 500 || outcome.status === 408 || outcome.status === 429;
+}
+
+/**
+ * The wait after failed try number `failed` (1-based): exponential, capped, with "equal
+ * jitter" (between half and all of the step). A Retry-After the server sent is honoured up
+ * to the cap.
+ */
+export function backoffDelay(
+  failed: number,
+  policy: RetryPolicy,
+  random: () => number,
+  retryAfterMs?: number,
+): number {
+  const step = Math.min(policy.maxBackoffMs, policy.backoffMs * 2 ** (failed - 1));
+  const jittered = Math.round(step / 2 + (random() * step) / 2);
+  return retryAfterMs === undefined
+    ? jittered
+    : Math.max(jittered, Math.min(retryAfterMs, policy.maxBackoffMs));
+}
+
+function retryAfterMs(response: HttpResponse): number | undefined {
+  const value = headerOf(response, "retry-after");
+  if (value === undefined) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+/**
+ * Sends `request` up to `policy.attempts` times while the outcome is retryable, telling
+ * `onAttempt` of each try. Returns the last answer, whatever its status (a 503 after the
+ * last try included); throws the last TransportError when no try got an answer, and at
+ * once when the request's signal aborts.
+ */
+export async function sendWithRetry(
+  deps: RetryDependencies,
+  request: HttpRequest,
+  policy: RetryPolicy,
+  onAttempt?: (attempt: ActionAttempt) => void,
+): Promise<HttpResponse> {
+  for (let attempt = 1; ; attempt++) {
+    const started = deps.clock.now();
+    let outcome: HttpResponse | TransportError;
+    try {
+      outcome = await deps.http.send(request);
+    } catch (error) {
+      if (!(error instanceof TransportError)) throw error;
+      outcome = error;
+    }
+    const ms = deps.clock.now().getTime() - started.getTime();
+    onAttempt?.({
+      at: started.toISOString(),
+      ms,
+      ...(outcome instanceof TransportError
+        ? { error: outcome.message }
+        : { status: outcome.status }),
+    });
+    if (outcome instanceof TransportError && outcome.failure === "aborted") throw outcome;
+    if (!isRetryable(outcome) || attempt >= policy.attempts) {
+      if (outcome instanceof TransportError) throw outcome;
+      return outcome;
+    }
+    const hint = outcome instanceof TransportError ? undefined : retryAfterMs(outcome);
+    await deps.clock.sleep(backoffDelay(attempt, policy, deps.random, hint), request.signal);
+  }
+}

@@ -1,0 +1,131 @@
+import type Database from "better-sqlite3";
+import {
+  UNFINISHED_ACTION_STATES,
+  type ActionAttempt,
+  type ActionRecord,
+  type ActionState,
+  type ActionUpdate,
+  type PlannedAction,
+} from "./run-store.js";
+
+/** How many calls an action's history keeps; the count goes on past it. */
+const KEPT_ATTEMPTS = 20;
+
+interface ActionRow {
+  run_id: string;
+  id: string;
+  position: number;
+  kind: string;
+  target: string;
+  state: ActionState;
+  attempt_count: number;
+  attempts: string;
+  error: string | null;
+  result: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The run_actions table: the SQLite store's outcome actions, kept apart from runs. */
+export class SqliteRunActions {
+  constructor(private readonly db: Database.Database) {}
+
+  plan(runId: string, actions: readonly PlannedAction[], now: Date): ActionRecord[] {
+    const insert = this.db.prepare(
+      `INSERT OR IGNORE INTO run_actions (run_id, id, position, kind, target, state, created_at,
+         updated_at) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)`,
+    );
+    const at = now.toISOString();
+    this.db.transaction(() => {
+      actions.forEach((action, position) =>
+        insert.run(runId, action.id, position, action.kind, action.target, at, at),
+      );
+    })();
+    return this.list(runId);
+  }
+
+  list(runId: string): ActionRecord[] {
+    return this.db
+      .prepare<[string], ActionRow>(
+        "SELECT * FROM run_actions WHERE run_id = ? ORDER BY position ASC, id ASC",
+      )
+      .all(runId)
+      .map(toRecord);
+  }
+
+  recordAttempt(runId: string, actionId: string, attempt: ActionAttempt, now: Date): void {
+    this.db.transaction(() => {
+      const row = this.db
+        .prepare<[string, string], Pick<ActionRow, "attempts">>(
+          "SELECT attempts FROM run_actions WHERE run_id = ? AND id = ?",
+        )
+        .get(runId, actionId);
+      if (!row) return;
+      const attempts = [...(JSON.parse(row.attempts) as ActionAttempt[]), attempt];
+      this.db
+        .prepare(
+          `UPDATE run_actions SET attempts = ?, attempt_count = attempt_count + 1, updated_at = ?
+           WHERE run_id = ? AND id = ?`,
+        )
+        .run(JSON.stringify(attempts.slice(-KEPT_ATTEMPTS)), now.toISOString(), runId, actionId);
+    })();
+  }
+
+  update(runId: string, actionId: string, update: ActionUpdate, now: Date): void {
+    this.db.transaction(() => {
+      const row = this.db
+        .prepare<[string, string], Pick<ActionRow, "result">>(
+          "SELECT result FROM run_actions WHERE run_id = ? AND id = ?",
+        )
+        .get(runId, actionId);
+      if (!row) return;
+      const sets = ["updated_at = @now"];
+      const params: Record<string, string | null> = { runId, actionId, now: now.toISOString() };
+      if (update.state !== undefined) {
+        sets.push("state = @state");
+        params.state = update.state;
+      }
+      if (update.error !== undefined) {
+        sets.push("error = @error");
+        params.error = update.error;
+      }
+      if (update.result !== undefined) {
+        sets.push("result = @result");
+        const merged = { ...(JSON.parse(row.result) as object), ...update.result };
+        params.result = JSON.stringify(merged);
+      }
+      this.db
+        .prepare(
+          `UPDATE run_actions SET ${sets.join(", ")} WHERE run_id = @runId AND id = @actionId`,
+        )
+        .run(params);
+    })();
+  }
+
+  unfinished(): ActionRecord[] {
+    const marks = UNFINISHED_ACTION_STATES.map(() => "?").join(", ");
+    return this.db
+      .prepare<string[], ActionRow>(
+        `SELECT * FROM run_actions WHERE state IN (${marks}) ORDER BY run_id ASC, position ASC`,
+      )
+      .all(...UNFINISHED_ACTION_STATES)
+      .map(toRecord);
+  }
+}
+
+function toRecord(row: ActionRow): ActionRecord {
+  return {
+    runId: row.run_id,
+    id: row.id,
+    position: row.position,
+    kind: row.kind,
+    target: row.target,
+    state: row.state,
+    attemptCount: row.attempt_count,
+    attempts: JSON.parse(row.attempts) as ActionAttempt[],
+    ...(row.error !== null ? { error: row.error } : {}),
+    result: JSON.parse(row.result) as Record<string, unknown>,
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+  };
+}
