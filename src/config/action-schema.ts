@@ -4,13 +4,14 @@ import { JENKINS_PARAMETER_NAMES } from "../actions/jenkins-parameters-of.js";
 import { TEMPLATE_NAMES, unknownPlaceholders } from "../actions/render-template.js";
 import { duration } from "./joi-units.js";
 
-const PLACEHOLDERS = TEMPLATE_NAMES.map((name) => `{{${name}}}`).join(", ");
+// Joi reads {{...}} in a message as its own template: a backslash keeps the braces literal.
+const PLACEHOLDERS = TEMPLATE_NAMES.map((name) => `\\{{${name}}}`).join(", ");
 const PRESETS = ["generic", "watchtower", "portainer", "keel", "dockercloud"];
 
 const placeholderProblem = (value: string): string | undefined => {
   const unknown = unknownPlaceholders(value);
   return unknown.length > 0
-    ? `uses unknown placeholder {{${unknown[0] ?? ""}}}; known: ${PLACEHOLDERS}`
+    ? `uses unknown placeholder \\{{${unknown[0] ?? ""}}}; known: ${PLACEHOLDERS}`
     : undefined;
 };
 

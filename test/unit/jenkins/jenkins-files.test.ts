@@ -1,0 +1,35 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { JENKINS_PARAMETER_NAMES } from "../../../src/actions/jenkins-parameters-of.js";
+
+const read = (name: string): string =>
+  readFileSync(new URL(`../../../jenkins/${name}`, import.meta.url), "utf8");
+
+const sorted = (names: Iterable<string>): string[] => [...names].sort();
+
+describe("jenkins/ examples", () => {
+  it("config.xml declares exactly the parameters pushgate sends", () => {
+    const xml = read("config.xml");
+    const declared = [
+      ...xml.matchAll(/<hudson\.model\.StringParameterDefinition>\s*<name>([^<]+)<\/name>/g),
+    ].map((m) => m[1] ?? "");
+    expect(sorted(declared)).toEqual(sorted(JENKINS_PARAMETER_NAMES));
+    expect(xml).toContain("<scriptPath>jenkins/Jenkinsfile</scriptPath>");
+  });
+
+  it("the Jenkinsfile declares the same parameters and deploys PUSHGATE_IMAGE", () => {
+    const jenkinsfile = read("Jenkinsfile");
+    const declared = [...jenkinsfile.matchAll(/string\(name: '([^']+)'/g)].map((m) => m[1] ?? "");
+    expect(sorted(declared)).toEqual(sorted(JENKINS_PARAMETER_NAMES));
+    expect(jenkinsfile).toMatch(/docker pull "\$PUSHGATE_IMAGE"/);
+    // Parameters reach the shell only as quoted environment variables, never spliced in.
+    const shellBlocks = [...jenkinsfile.matchAll(/sh '''([\s\S]*?)'''/g)].map((m) => m[1] ?? "");
+    expect(shellBlocks.length).toBeGreaterThan(0);
+    for (const block of shellBlocks) expect(block).not.toMatch(/\$\{?params/);
+  });
+
+  it("the README lists every parameter", () => {
+    const readme = read("README.md");
+    for (const name of JENKINS_PARAMETER_NAMES) expect(readme).toContain(`\`${name}\``);
+  });
+});
