@@ -13,7 +13,7 @@ export interface HttpReceiver {
   /** http://127.0.0.1:port */
   url: string;
   requests: ReceivedRequest[];
-  /** Statuses for the next requests, in order; after them, 200. */
+  /** Statuses for the next requests, in order (0: never answer); after them, 200. */
   answerNext(...statuses: number[]): void;
   close(): Promise<void>;
 }
@@ -33,6 +33,7 @@ export async function startHttpReceiver(): Promise<HttpReceiver> {
         body: Buffer.concat(chunks).toString(),
       });
       const status = statuses.shift() ?? 200;
+      if (status === 0) return;
       res.writeHead(status, { "content-type": "text/plain" });
       res.end(status < 400 ? "ok" : `refused with ${status}`);
     });
@@ -42,7 +43,9 @@ export async function startHttpReceiver(): Promise<HttpReceiver> {
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    answerNext: (...next) => statuses.push(...next),
+    answerNext: (...next) => {
+      statuses.splice(0, statuses.length, ...next);
+    },
     close: () =>
       new Promise((resolve) => {
         server.close(() => resolve());

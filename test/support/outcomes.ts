@@ -1,4 +1,4 @@
-import type { ActionConfig, PipelineConfig } from "../../src/config/config.js";
+import type { PipelineConfig } from "../../src/config/config.js";
 import type { RunOutcome, Verdict } from "../../src/pipeline/outcome.js";
 import type { StoredEvent } from "../../src/store/run-store.js";
 
@@ -20,10 +20,7 @@ export function pipelineWith(
       resources: { memoryBytes: 256 * 1024 * 1024, cpus: 1, pids: 64 },
       services: [],
     },
-    on: { success: [], failure: [], error: [], ...on } as Record<
-      "success" | "failure" | "error",
-      ActionConfig[]
-    >,
+    on: { success: [], failure: [], error: [], ...on },
     callback,
   };
 }
