@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../../src/config/config-error.js";
 import { parseConfig } from "../../../src/config/load-config.js";
@@ -198,5 +199,27 @@ actions: { timeout: 3s, attempts: 3, backoff: 200ms, maxBackoff: 2s }`,
       backoffMs: 200,
       maxBackoffMs: 2000,
     });
+  });
+});
+
+describe("README", () => {
+  it("its actions example is a valid pipeline", () => {
+    const readme = readFileSync(new URL("../../../README.md", import.meta.url), "utf8");
+    const example = /## Actions[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)?.[1] ?? "";
+    const indented = example
+      .split("\n")
+      .map((line) => `    ${line}`)
+      .join("\n");
+    const config = parseConfig(
+      `${AUTH}${JENKINS}pipelines:\n  - name: web\n    match: { repository: acme/web }\n${indented}`,
+      {
+        HOOK_TOKEN: "hook-token",
+        WATCHTOWER_TOKEN: "wt-token",
+        SLACK_WEBHOOK_URL: "https://hooks.slack.com/x",
+        EVENTS_KEY: "events-key",
+      },
+    );
+    expect(config.pipelines[0]?.on.success).toHaveLength(8);
+    expect(config.pipelines[0]?.callback).toBe(true);
   });
 });
