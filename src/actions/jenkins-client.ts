@@ -70,7 +70,8 @@ export class JenkinsClient {
         body: new URLSearchParams(parameters).toString(),
       });
     let response = await post(await this.currentCrumb(send));
-    if (response.status === 403 && /no valid crumb/i.test(answerMessage(response))) {
+    const staleCrumb = response.status === 403 && /no valid crumb/i.test(answerMessage(response));
+    if (staleCrumb && this.config.password !== undefined) {
       this.crumb = undefined;
       response = await post(await this.currentCrumb(send));
     }

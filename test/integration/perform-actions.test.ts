@@ -3,6 +3,7 @@ import { JENKINS_PARAMETER_NAMES } from "../../src/actions/jenkins-parameters-of
 import { startActionHarness, type ActionHarness } from "../support/action-harness.js";
 import { startHttpReceiver, type HttpReceiver } from "../support/http-receiver.js";
 import { startJenkinsStandin, type JenkinsStandin } from "../support/jenkins-standin.js";
+import { waitFor } from "../support/wait-for.js";
 
 const TOKEN = "11f2c9f9ac5ffcb954158447874613629d";
 const DECLARED = [...JENKINS_PARAMETER_NAMES, "TARGET", "IMAGE_REF"];
@@ -84,13 +85,6 @@ afterEach(() => {
 
 const signal = () => new AbortController().signal;
 
-async function waitFor(condition: () => boolean): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("condition not met within 10s");
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
 const triggersFor = (runId: string) =>
   jenkins.triggers.filter((t) => t.sent.PUSHGATE_RUN_ID === runId);
 
@@ -342,7 +336,7 @@ describe("PerformActions", () => {
     const before = hooks.requests.length;
     const controller = new AbortController();
     const performing = harness.perform(outcome, controller.signal);
-    await waitFor(() => hooks.requests.length > before);
+    await waitFor("the hanging call", () => (hooks.requests.length > before ? true : undefined));
     controller.abort(new Error("shutting down"));
     await expect(performing).rejects.toThrow("shutting down");
     const [action] = harness.store.listActions(outcome.run.id);
