@@ -1,5 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { createServer, type Server } from "node:http";
+import { createAxiosHttpClient } from "./actions/create-axios-http-client.js";
+import { createPerformActions } from "./actions/perform-actions.js";
 import type { Config } from "./config/config.js";
 import { collectSecrets } from "./config/collect-secrets.js";
 import { createDocker } from "./docker/create-docker.js";
@@ -9,6 +11,7 @@ import { RunServices } from "./docker/run-services.js";
 import { TestContainer } from "./docker/test-container.js";
 import { createApp } from "./http/create-app.js";
 import { createLogger, type Logger } from "./observability/logger.js";
+import { redactSecrets } from "./observability/redact-secrets.js";
 import { createDeliveryIntake } from "./pipeline/accept-delivery.js";
 import { createRunExecutor } from "./pipeline/execute-run.js";
 import { compilePipelineMatcher } from "./pipeline/match-pipelines.js";
@@ -39,9 +42,10 @@ export async function startPushgate(
   config: Config,
   options: StartOptions = {},
 ): Promise<RunningPushgate> {
+  const secrets = collectSecrets(config);
   const logger = createLogger({
     level: config.log.level,
-    secrets: collectSecrets(config),
+    secrets,
     ...(options.logStream ? { stream: options.logStream } : {}),
   });
   let stopping: Promise<void> | undefined;
@@ -63,6 +67,13 @@ export async function startPushgate(
       pullTimeoutMs: config.docker.pullTimeoutMs,
       instanceId,
       logger,
+      performActions: createPerformActions({
+        http: createAxiosHttpClient(),
+        store,
+        config,
+        logger,
+        redact: (text) => redactSecrets(text, secrets),
+      }),
     }),
   });
   const intake = createDeliveryIntake({

@@ -3,7 +3,7 @@ import type { Logger } from "../observability/logger.js";
 import type { RunStore } from "../store/run-store.js";
 import { imageNameOf } from "./image-name.js";
 import type { MoveRun } from "./move-run.js";
-import type { PerformActions, Verdict } from "./outcome.js";
+import { TRIGGER_OF, type PerformActions, type Verdict } from "./outcome.js";
 import { abortKindOf } from "./run-abort.js";
 import type { RunState } from "./run-states.js";
 import type { StepClock } from "./step-clock.js";
@@ -27,9 +27,9 @@ export interface FinishDeps {
 }
 
 /**
- * Ends a tested run. With actions configured, the verdict is stored first (state `acting`,
- * so a restart during the actions knows it and resumes them), the actions run, then the
- * run takes the verdict as its final state. Without, it goes straight to the verdict.
+ * Ends a tested run. With actions configured for its verdict, the verdict is stored first
+ * (state `acting`, so a restart during the actions knows it and resumes them), the actions
+ * run, then the run takes the verdict as its final state. Without, it goes straight there.
  */
 export async function finishRun(finish: Finish, deps: FinishDeps, signal: AbortSignal) {
   const { move, performActions, pipeline } = deps;
@@ -38,7 +38,9 @@ export async function finishRun(finish: Finish, deps: FinishDeps, signal: AbortS
     reason: finish.reason ?? null,
     exitCode: finish.exitCode ?? null,
   };
-  if (!performActions || !pipeline) {
+  const trigger = TRIGGER_OF[finish.verdict];
+  const anyActions = pipeline && (pipeline.on[trigger].length > 0 || pipeline.callback);
+  if (!performActions || !pipeline || !anyActions) {
     finish.steps.finishAll();
     move([finish.from], finish.verdict, { ...update, steps: finish.steps.snapshot() });
     return;
