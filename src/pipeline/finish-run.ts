@@ -74,9 +74,13 @@ export async function performRunActions(
         signal,
       );
     } catch (error) {
-      log.error("actions failed", {
-        error: error instanceof Error ? error.message : String(error),
-      });
+      // An abort is not a failure: the unfinished actions stay recorded and resume later.
+      if (signal.aborted) log.info("actions interrupted; they resume after a restart");
+      else {
+        log.error("actions failed", {
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
     }
   }
   // Stopping: the run stays `acting` with its verdict, and its actions resume after restart.
