@@ -74,8 +74,8 @@ export async function performRunActions(
         signal,
       );
     } catch (error) {
-      // An abort is not a failure: the unfinished actions stay recorded and resume later.
-      if (signal.aborted) log.info("actions interrupted; they resume after a restart");
+      // An abort is not a failure: unfinished actions stay recorded (pending) in the store.
+      if (signal.aborted) log.info("actions interrupted", { by: abortKindOf(signal) });
       else {
         log.error("actions failed", {
           error: error instanceof Error ? error.message : String(error),
