@@ -46,7 +46,19 @@ afterEach(async () => {
 function setUp(options: { concurrency?: number; performActions?: PerformActions } = {}) {
   const dir = tempDir();
   const config = parseConfig(
-    testConfigYaml(dir, `pipelines: [{ name: t, match: { repository: "**" } }]\n`),
+    // Actions for every verdict: a run goes through `acting` only when it has some. The
+    // tests that want them pass a performActions of their own; nothing is sent anywhere.
+    testConfigYaml(
+      dir,
+      `pipelines:
+  - name: t
+    match: { repository: "**" }
+    on:
+      success: [{ webhook: { url: "http://127.0.0.1:9/passed" } }]
+      failure: [{ webhook: { url: "http://127.0.0.1:9/failed" } }]
+      error: [{ webhook: { url: "http://127.0.0.1:9/errored" } }]
+`,
+    ),
     {},
   );
   const store = new SqliteRunStore(join(dir, "pushgate.db"));
