@@ -26,12 +26,20 @@ interface ActionRow {
   updated_at: string;
 }
 
+/** Compiles a statement once and reuses it (the store's cache). */
+export type Prepare = <P extends unknown[] | object = unknown[], R = unknown>(
+  sql: string,
+) => Database.Statement<P, R>;
+
 /** The run_actions table: the SQLite store's outcome actions, kept apart from runs. */
 export class SqliteRunActions {
-  constructor(private readonly db: Database.Database) {}
+  constructor(
+    private readonly db: Database.Database,
+    private readonly prepare: Prepare,
+  ) {}
 
   plan(runId: string, actions: readonly PlannedAction[], now: Date): ActionRecord[] {
-    const insert = this.db.prepare(
+    const insert = this.prepare(
       `INSERT OR IGNORE INTO run_actions (run_id, id, position, kind, target, state, created_at,
          updated_at) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)`,
     );
@@ -45,39 +53,32 @@ export class SqliteRunActions {
   }
 
   list(runId: string): ActionRecord[] {
-    return this.db
-      .prepare<[string], ActionRow>(
-        "SELECT * FROM run_actions WHERE run_id = ? ORDER BY position ASC, id ASC",
-      )
+    return this.prepare<[string], ActionRow>(
+      "SELECT * FROM run_actions WHERE run_id = ? ORDER BY position ASC, id ASC",
+    )
       .all(runId)
       .map(toRecord);
   }
 
   recordAttempt(runId: string, actionId: string, attempt: ActionAttempt, now: Date): void {
     this.db.transaction(() => {
-      const row = this.db
-        .prepare<[string, string], Pick<ActionRow, "attempts">>(
-          "SELECT attempts FROM run_actions WHERE run_id = ? AND id = ?",
-        )
-        .get(runId, actionId);
+      const row = this.prepare<[string, string], Pick<ActionRow, "attempts">>(
+        "SELECT attempts FROM run_actions WHERE run_id = ? AND id = ?",
+      ).get(runId, actionId);
       if (!row) return;
       const attempts = [...(JSON.parse(row.attempts) as ActionAttempt[]), attempt];
-      this.db
-        .prepare(
-          `UPDATE run_actions SET attempts = ?, attempt_count = attempt_count + 1, updated_at = ?
+      this.prepare(
+        `UPDATE run_actions SET attempts = ?, attempt_count = attempt_count + 1, updated_at = ?
            WHERE run_id = ? AND id = ?`,
-        )
-        .run(JSON.stringify(attempts.slice(-KEPT_ATTEMPTS)), now.toISOString(), runId, actionId);
+      ).run(JSON.stringify(attempts.slice(-KEPT_ATTEMPTS)), now.toISOString(), runId, actionId);
     })();
   }
 
   update(runId: string, actionId: string, update: ActionUpdate, now: Date): void {
     this.db.transaction(() => {
-      const row = this.db
-        .prepare<[string, string], Pick<ActionRow, "result">>(
-          "SELECT result FROM run_actions WHERE run_id = ? AND id = ?",
-        )
-        .get(runId, actionId);
+      const row = this.prepare<[string, string], Pick<ActionRow, "result">>(
+        "SELECT result FROM run_actions WHERE run_id = ? AND id = ?",
+      ).get(runId, actionId);
       if (!row) return;
       const sets = ["updated_at = @now"];
       const params: Record<string, string | null> = { runId, actionId, now: now.toISOString() };
@@ -94,20 +95,17 @@ export class SqliteRunActions {
         const merged = { ...(JSON.parse(row.result) as object), ...update.result };
         params.result = JSON.stringify(merged);
       }
-      this.db
-        .prepare(
-          `UPDATE run_actions SET ${sets.join(", ")} WHERE run_id = @runId AND id = @actionId`,
-        )
-        .run(params);
+      this.prepare(
+        `UPDATE run_actions SET ${sets.join(", ")} WHERE run_id = @runId AND id = @actionId`,
+      ).run(params);
     })();
   }
 
   unfinished(): ActionRecord[] {
     const marks = UNFINISHED_ACTION_STATES.map(() => "?").join(", ");
-    return this.db
-      .prepare<string[], ActionRow>(
-        `SELECT * FROM run_actions WHERE state IN (${marks}) ORDER BY run_id ASC, position ASC`,
-      )
+    return this.prepare<string[], ActionRow>(
+      `SELECT * FROM run_actions WHERE state IN (${marks}) ORDER BY run_id ASC, position ASC`,
+    )
       .all(...UNFINISHED_ACTION_STATES)
       .map(toRecord);
   }

@@ -67,7 +67,7 @@ export class SqliteRunStore implements RunStore {
     this.db.pragma("foreign_keys = ON");
     this.db.pragma("busy_timeout = 5000");
     this.migrate();
-    this.actions = new SqliteRunActions(this.db);
+    this.actions = new SqliteRunActions(this.db, (sql) => this.prepare(sql));
   }
 
   private migrate(): void {
