@@ -33,8 +33,18 @@ export async function probePort(container: Dockerode.Container, port: number): P
   clearTimeout(timer);
   if (isListening(text, port)) return true;
   const { ExitCode } = await exec.inspect();
-  if (ExitCode !== null && NOT_RUNNABLE.has(ExitCode)) {
+  // An exec into a container that is exiting fails the same way as a missing program: only
+  // a container still running can say its image has no cat.
+  if (ExitCode !== null && NOT_RUNNABLE.has(ExitCode) && (await isRunning(container))) {
     throw new Error(`cannot be checked on tcp ${port}: its image has no cat; use wait: { log }`);
   }
   return false;
+}
+
+async function isRunning(container: Dockerode.Container): Promise<boolean> {
+  try {
+    return (await container.inspect()).State.Running;
+  } catch {
+    return false;
+  }
 }
