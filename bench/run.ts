@@ -1,39 +1,79 @@
 /**
  * `npm run bench`: every benchmark, one after the other on this machine, printing figures
- * and ratios (targets are reported, never asserted).
+ * and ratios. Targets are reported, never asserted.
  */
 import { cpus, totalmem } from "node:os";
-import { benchIntake } from "./intake.js";
+import { benchEndToEnd, PARALLEL, type E2eFigures } from "./e2e.js";
+import { benchIntake, type IntakeFigures } from "./intake.js";
 
 const fixed = (n: number, digits = 1): string => (Number.isFinite(n) ? n.toFixed(digits) : "n/a");
+const row = (cells: (string | number)[], widths: number[]): string =>
+  cells
+    .map((cell, i) =>
+      i === 0 ? String(cell).padEnd(widths[i] ?? 0) : String(cell).padStart(widths[i] ?? 0),
+    )
+    .join("  ");
+
+function printIntake(intake: IntakeFigures): void {
+  const widths = [16, 8, 8, 8, 7];
+  console.log("\nintake: 16 connections for 10 s, every request a distinct Docker Hub push (wrk)");
+  console.log(row(["", "req/s", "p50 ms", "p99 ms", "errors"], widths));
+  for (const [name, r] of [
+    ["adnanh/webhook", intake.webhook],
+    ["pushgate", intake.pushgate],
+  ] as const) {
+    console.log(
+      row(
+        [name, fixed(r.requestsPerSecond, 0), fixed(r.p50Ms, 2), fixed(r.p99Ms, 2), r.errors],
+        widths,
+      ),
+    );
+  }
+  const ratio = intake.pushgate.requestsPerSecond / intake.webhook.requestsPerSecond;
+  console.log(
+    `ratio pushgate/webhook req/s: ${fixed(ratio, 2)}  (target: >= 2, with pushgate p99 <= 10 ms)`,
+  );
+  console.log(
+    `pushgate runs recorded: ${intake.pushgateRecorded} for ${intake.pushgate.requests - intake.pushgate.errors} answered`,
+  );
+  console.log(
+    `pushgate RSS: idle ${fixed(intake.rssIdleMiB)} MiB, after the load ${fixed(intake.rssLoadedMiB)} MiB  (target: <= 120 MB)`,
+  );
+}
+
+function printEndToEnd(e2e: E2eFigures): void {
+  const widths = [16, 10, 8, 16];
+  console.log(`\nend to end: webhook → pull → test container → Jenkins triggered`);
+  console.log(
+    `(${e2e.pushes} pushes one by one; then ${e2e.concurrent} at once, ${PARALLEL} tests in parallel for both)`,
+  );
+  console.log(row(["", "median ms", "p95 ms", `${e2e.concurrent} at once, s`], widths));
+  for (const [name, r] of [
+    ["docker CLI loop", e2e.cli],
+    ["pushgate", e2e.pushgate],
+  ] as const) {
+    console.log(
+      row(
+        [name, fixed(r.medianMs, 0), fixed(r.p95Ms, 0), fixed(r.concurrentWallMs / 1000, 1)],
+        widths,
+      ),
+    );
+  }
+  const median = e2e.pushgate.medianMs / e2e.cli.medianMs;
+  const wall = e2e.pushgate.concurrentWallMs / e2e.cli.concurrentWallMs;
+  console.log(
+    `ratio pushgate/CLI: median ${fixed(median, 2)} (target: <= 1), ${e2e.concurrent} at once ${fixed(wall, 2)}`,
+  );
+}
 
 async function main(): Promise<void> {
   const cpu = cpus()[0]?.model ?? "unknown CPU";
   console.log(
     `machine: ${cpus().length} × ${cpu}, ${fixed(totalmem() / 1024 ** 3, 0)} GiB, Node ${process.version}`,
   );
-
-  const intake = await benchIntake();
-  console.log("\nintake: 16 connections, distinct Docker Hub pushes (wrk)");
-  console.log("                 req/s      p50 ms   p99 ms   errors");
-  for (const [name, r] of [
-    ["adnanh/webhook", intake.webhook],
-    ["pushgate", intake.pushgate],
-  ] as const) {
-    console.log(
-      `${name.padEnd(16)} ${fixed(r.requestsPerSecond, 0).padStart(7)}   ${fixed(r.p50Ms, 2).padStart(7)}  ${fixed(r.p99Ms, 2).padStart(7)}   ${r.errors}`,
-    );
-  }
-  const ratio = intake.pushgate.requestsPerSecond / intake.webhook.requestsPerSecond;
-  console.log(
-    `ratio pushgate/webhook req/s: ${fixed(ratio, 2)} (target >= 2, pushgate p99 <= 10 ms)`,
-  );
-  console.log(
-    `pushgate runs recorded during the measured load: ${intake.pushgateRecorded} (answered: ${intake.pushgate.requests - intake.pushgate.errors})`,
-  );
-  console.log(
-    `pushgate RSS: idle ${fixed(intake.rssIdleMiB)} MiB, after load ${fixed(intake.rssLoadedMiB)} MiB (target <= 120 MB)`,
-  );
+  const only = process.argv[2];
+  if (!only || only === "intake") printIntake(await benchIntake());
+  if (!only || only === "e2e") printEndToEnd(await benchEndToEnd());
 }
 
 main().catch((error: unknown) => {

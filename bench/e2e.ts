@@ -1,0 +1,188 @@
+/**
+ * End to end, per push: webhook → pull → test in a container → Jenkins triggered, through
+ * pushgate, against the same work done by the docker CLI in a shell (`docker pull`,
+ * `docker run --rm`, `curl` to the same Jenkins stand-in).
+ */
+import { execFile } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { startJenkinsStandin, type JenkinsStandin } from "../test/support/jenkins-standin.js";
+import { freePort } from "../test/support/ports.js";
+import { sharedRegistry } from "../test/support/registry.js";
+import { forgetImages, pushBenchImages, type BenchImage } from "./images.js";
+import { answers, startProcess } from "./processes.js";
+import { percentile } from "./stats.js";
+
+const run = promisify(execFile);
+const TOKEN = "bench-webhook-token";
+const JENKINS_TOKEN = "bench-jenkins-token";
+const SEQUENTIAL = Number(process.env.BENCH_E2E_PUSHES ?? 20);
+const CONCURRENT = Number(process.env.BENCH_E2E_CONCURRENT ?? 50);
+/** Tests at once, for pushgate (docker.concurrency) and the CLI (parallel shells) alike. */
+export const PARALLEL = 4;
+
+export interface E2eFigures {
+  pushgate: { medianMs: number; p95Ms: number; concurrentWallMs: number };
+  cli: { medianMs: number; p95Ms: number; concurrentWallMs: number };
+  pushes: number;
+  concurrent: number;
+}
+
+const now = (): number => performance.now();
+
+async function waitForTrigger(
+  jenkins: JenkinsStandin,
+  tag: string,
+  timeoutMs = 120_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!jenkins.triggers.some((t) => t.sent.DOCKER_TRIGGER_TAG === tag)) {
+    if (Date.now() > deadline) throw new Error(`Jenkins was never triggered for ${tag}`);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
+function envelope(registry: string, image: BenchImage): string {
+  return JSON.stringify({
+    events: [
+      {
+        id: `bench-${image.tag}`,
+        timestamp: new Date().toISOString(),
+        action: "push",
+        target: {
+          mediaType: "application/vnd.docker.distribution.manifest.v2+json",
+          repository: image.repository,
+          tag: image.tag,
+          digest: image.digest,
+        },
+        request: { host: registry },
+        actor: { name: "bench" },
+      },
+    ],
+  });
+}
+
+async function throughPushgate(
+  dir: string,
+  registry: string,
+  jenkins: JenkinsStandin,
+  sequential: BenchImage[],
+  concurrent: BenchImage[],
+) {
+  const port = await freePort();
+  writeFileSync(
+    join(dir, "pushgate.yml"),
+    `listen: { host: 127.0.0.1, port: ${port} }
+store: { path: ${JSON.stringify(join(dir, "pushgate.db"))} }
+auth: { webhookTokens: [${TOKEN}], apiToken: bench-api-token }
+log: { level: warn }
+docker: { concurrency: ${PARALLEL} }
+jenkins: { url: "${jenkins.url}", user: pushgate, token: ${JENKINS_TOKEN} }
+pipelines:
+  - name: bench
+    match: { repository: "${registry}/bench/*" }
+    test: { timeout: 60s }
+    on: { success: [{ jenkins: { job: deploy } }] }
+`,
+  );
+  const base = `http://127.0.0.1:${port}`;
+  const pushgate = await startProcess(process.execPath, ["dist/main.js"], {
+    env: { ...process.env, PUSHGATE_CONFIG: join(dir, "pushgate.yml") },
+    ready: () => answers(`${base}/healthz`),
+  });
+  const notify = (image: BenchImage) =>
+    fetch(`${base}/dockerregistry-webhook/${TOKEN}/notify`, {
+      method: "POST",
+      headers: { "content-type": "application/vnd.docker.distribution.events.v1+json" },
+      body: envelope(registry, image),
+    }).then((r) => {
+      if (r.status !== 202) throw new Error(`pushgate answered ${r.status}`);
+    });
+  try {
+    const times: number[] = [];
+    for (const image of sequential) {
+      const started = now();
+      await notify(image);
+      await waitForTrigger(jenkins, image.tag);
+      times.push(now() - started);
+    }
+    const started = now();
+    await Promise.all(concurrent.map(notify));
+    await Promise.all(concurrent.map((image) => waitForTrigger(jenkins, image.tag)));
+    const measured = times.slice(1);
+    return {
+      medianMs: percentile(measured, 50),
+      p95Ms: percentile(measured, 95),
+      concurrentWallMs: now() - started,
+    };
+  } finally {
+    await pushgate.stop();
+  }
+}
+
+/** The shell a user would write instead: pull, run the test, tell Jenkins. */
+function cliScript(jenkinsUrl: string): string {
+  return `set -e
+image="$1"; tag="$2"
+docker pull -q "$image" >/dev/null
+docker run --rm --network none --memory 512m --cpus 1 --pids-limit 256 "$image" >/dev/null
+curl -sf -o /dev/null -u "pushgate:${JENKINS_TOKEN}" -X POST \\
+  --data-urlencode "DOCKER_TRIGGER_REPO_NAME=$image" --data-urlencode "DOCKER_TRIGGER_TAG=$tag" \\
+  "${jenkinsUrl}/job/deploy/buildWithParameters"
+`;
+}
+
+async function throughCli(
+  dir: string,
+  jenkins: JenkinsStandin,
+  sequential: BenchImage[],
+  concurrent: BenchImage[],
+) {
+  const script = join(dir, "push.sh");
+  writeFileSync(script, cliScript(jenkins.url));
+  const one = (image: BenchImage) => run("bash", [script, image.reference, image.tag]);
+  const times: number[] = [];
+  for (const image of sequential) {
+    const started = now();
+    await one(image);
+    times.push(now() - started);
+  }
+  const started = now();
+  const queue = [...concurrent];
+  await Promise.all(
+    Array.from({ length: PARALLEL }, async () => {
+      for (let image = queue.shift(); image; image = queue.shift()) await one(image);
+    }),
+  );
+  const measured = times.slice(1);
+  return {
+    medianMs: percentile(measured, 50),
+    p95Ms: percentile(measured, 95),
+    concurrentWallMs: now() - started,
+  };
+}
+
+export async function benchEndToEnd(): Promise<E2eFigures> {
+  const registry = sharedRegistry();
+  const dir = mkdtempSync(join(tmpdir(), "pushgate-bench-e2e-"));
+  const stamp = Date.now().toString(36);
+  // One more sequential push than measured: the first of each warms its path and is dropped.
+  const pgSeq = await pushBenchImages(registry, "bench/app", `pg-${stamp}`, SEQUENTIAL + 1);
+  const pgCon = await pushBenchImages(registry, "bench/app", `pgc-${stamp}`, CONCURRENT);
+  const cliSeq = await pushBenchImages(registry, "bench/app", `cli-${stamp}`, SEQUENTIAL + 1);
+  const cliCon = await pushBenchImages(registry, "bench/app", `clic-${stamp}`, CONCURRENT);
+  const jenkins = await startJenkinsStandin({
+    users: { pushgate: { token: JENKINS_TOKEN } },
+    jobs: { deploy: { parameters: ["DOCKER_TRIGGER_REPO_NAME", "DOCKER_TRIGGER_TAG"] } },
+  });
+  try {
+    const cli = await throughCli(dir, jenkins, cliSeq, cliCon);
+    const pushgate = await throughPushgate(dir, registry, jenkins, pgSeq, pgCon);
+    return { pushgate, cli, pushes: SEQUENTIAL, concurrent: CONCURRENT };
+  } finally {
+    await jenkins.close();
+    await forgetImages([...pgSeq, ...pgCon, ...cliSeq, ...cliCon]);
+  }
+}
