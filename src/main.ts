@@ -1,39 +1,45 @@
 #!/usr/bin/env node
 import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { CHECK_CONFIG_USAGE, EXIT_CONFIG, EXIT_USAGE, checkConfig } from "./cli/check-config.js";
+import { chooseConfigFile, missingConfigMessage } from "./cli/choose-config-file.js";
+import { firstRunMessage } from "./cli/first-run-message.js";
+import type { Config } from "./config/config.js";
 import { ConfigError } from "./config/config-error.js";
 import { loadConfig } from "./config/load-config.js";
 import { startPushgate } from "./pushgate.js";
 
-const DEFAULT_CONFIG = "./pushgate.yml";
-const EXAMPLE_CONFIG = "./pushgate.example.yml";
+/** The example shipped beside src/ and dist/, wherever pushgate is started from. */
+const EXAMPLE_CONFIG = fileURLToPath(new URL("../pushgate.example.yml", import.meta.url));
 
-/** Which config file to read: PUSHGATE_CONFIG, ./pushgate.yml, or the example on a first run. */
-function chooseConfigFile(env: NodeJS.ProcessEnv): { file: string; firstRun: boolean } {
-  if (env.PUSHGATE_CONFIG) return { file: env.PUSHGATE_CONFIG, firstRun: false };
-  if (!existsSync(DEFAULT_CONFIG) && existsSync(EXAMPLE_CONFIG)) {
-    return { file: EXAMPLE_CONFIG, firstRun: true };
+const USAGE = `Usage: pushgate                 start the service (config: $PUSHGATE_CONFIG or ./pushgate.yml)
+       pushgate check-config    validate a config file; list the pipelines an image:tag matches
+       pushgate help
+
+${CHECK_CONFIG_USAGE}`;
+
+async function serve(): Promise<void> {
+  const { file, trial } = chooseConfigFile(process.env, EXAMPLE_CONFIG, existsSync);
+  if (!existsSync(file)) {
+    process.stderr.write(missingConfigMessage(file, EXAMPLE_CONFIG));
+    process.exit(EXIT_CONFIG);
   }
-  return { file: DEFAULT_CONFIG, firstRun: false };
-}
-
-async function main(): Promise<void> {
-  const { file, firstRun } = chooseConfigFile(process.env);
-  let config;
+  let config: Config;
   try {
     config = loadConfig(file, process.env);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
-      process.exit(78);
+      process.exit(EXIT_CONFIG);
     }
     throw error;
   }
-  if (firstRun) {
+  const pushgate = await startPushgate(config);
+  if (trial) {
     process.stderr.write(
-      `No ${DEFAULT_CONFIG} found: running with ${EXAMPLE_CONFIG}. Copy it to ${DEFAULT_CONFIG} (or set PUSHGATE_CONFIG) and edit it.\n`,
+      firstRunMessage({ exampleFile: EXAMPLE_CONFIG, url: pushgate.url, config, env: process.env }),
     );
   }
-  const pushgate = await startPushgate(config);
   let signals = 0;
   const shutdown = (signal: NodeJS.Signals): void => {
     signals += 1;
@@ -54,7 +60,27 @@ async function main(): Promise<void> {
   process.on("SIGINT", shutdown);
 }
 
-main().catch((error: unknown) => {
+async function main(argv: readonly string[]): Promise<void> {
+  const [command, ...args] = argv;
+  switch (command) {
+    case undefined:
+    case "serve":
+      return serve();
+    case "check-config":
+      process.exit(checkConfig(args, process.env, process));
+      break;
+    case "help":
+    case "--help":
+    case "-h":
+      process.stdout.write(USAGE);
+      return;
+    default:
+      process.stderr.write(`pushgate: unknown command "${command}"\n\n${USAGE}`);
+      process.exit(EXIT_USAGE);
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
   process.stderr.write(
     `pushgate failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
   );

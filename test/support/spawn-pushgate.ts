@@ -5,6 +5,8 @@ import { fileURLToPath } from "node:url";
 import { instanceIdOf, recordInstance } from "./docker-objects.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+/** tsx by URL, so the entry point runs from any working directory. */
+const TSX = import.meta.resolve("tsx");
 
 export interface SpawnedPushgate {
   url: string;
@@ -25,9 +27,21 @@ export async function spawnPushgate(
 ): Promise<SpawnedPushgate> {
   const configFile = join(dir, "pushgate.yml");
   writeFileSync(configFile, configYaml);
-  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src/main.ts")], {
-    cwd: ROOT,
-    env: { ...process.env, ...env, PUSHGATE_CONFIG: configFile },
+  return spawnPushgateIn(ROOT, { ...env, PUSHGATE_CONFIG: configFile });
+}
+
+/**
+ * The real entry point started in `cwd` with `env` added to this process's environment
+ * (PUSHGATE_CONFIG removed unless `env` sets it), waiting for its "listening" line.
+ */
+export async function spawnPushgateIn(
+  cwd: string,
+  env: Record<string, string>,
+): Promise<SpawnedPushgate> {
+  const { PUSHGATE_CONFIG: _inherited, ...inherited } = process.env;
+  const child = spawn(process.execPath, ["--import", TSX, join(ROOT, "src/main.ts")], {
+    cwd,
+    env: { ...inherited, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const output: string[] = [];
@@ -68,4 +82,25 @@ export async function spawnPushgate(
       return exited;
     },
   };
+}
+
+/** Runs the real entry point with `args` (a command such as check-config) until it exits. */
+export function runPushgateCommand(
+  args: readonly string[],
+  options: { cwd?: string; env?: Record<string, string> } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const { PUSHGATE_CONFIG: _inherited, ...inherited } = process.env;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", TSX, join(ROOT, "src/main.ts"), ...args], {
+      cwd: options.cwd ?? ROOT,
+      env: { ...inherited, ...options.env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once("error", reject);
+    child.once("close", (code) => resolve({ code, stdout, stderr }));
+  });
 }

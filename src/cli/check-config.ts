@@ -1,0 +1,107 @@
+import type { Config, PipelineConfig } from "../config/config.js";
+import { ConfigError } from "../config/config-error.js";
+import { loadConfig, type Env } from "../config/load-config.js";
+import { imageNameOf } from "../pipeline/image-name.js";
+import { compilePipelineMatcher } from "../pipeline/match-pipelines.js";
+import { parseImageReference, type ImageReference } from "./parse-image-reference.js";
+
+export interface CliStreams {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+}
+
+export const EXIT_USAGE = 64;
+export const EXIT_CONFIG = 78;
+
+export const CHECK_CONFIG_USAGE = `Usage: pushgate check-config [FILE.yml] [IMAGE[:TAG] ...]
+  Validates FILE (default: $PUSHGATE_CONFIG, else ./pushgate.yml) as pushgate would at start-up,
+  then names the pipelines a push of each IMAGE:TAG would run, e.g. acme/web:latest or
+  registry.example.com:5000/team/app:v1. Exit 0: valid; 78: invalid; 64: bad arguments.
+`;
+
+/**
+ * `pushgate check-config`: loads a config file exactly as start-up does and lists which
+ * pipelines given image references match. Prints no secret. Answers the exit code.
+ */
+export function checkConfig(args: readonly string[], env: Env, io: CliStreams): number {
+  if (args.some((arg) => arg === "-h" || arg === "--help")) {
+    io.stdout.write(CHECK_CONFIG_USAGE);
+    return 0;
+  }
+  const [first, ...others] = args;
+  const fileGiven = first !== undefined && /\.(ya?ml|json)$/i.test(first);
+  const file = fileGiven ? first : (env.PUSHGATE_CONFIG ?? "./pushgate.yml");
+  const references = fileGiven ? others : args;
+
+  const images: ImageReference[] = [];
+  for (const text of references) {
+    const parsed = parseImageReference(text);
+    if ("error" in parsed) {
+      io.stderr.write(`${parsed.error}\n\n${CHECK_CONFIG_USAGE}`);
+      return EXIT_USAGE;
+    }
+    images.push(parsed);
+  }
+
+  let config: Config;
+  try {
+    config = loadConfig(file, env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    io.stderr.write(`${error.message}\n`);
+    return EXIT_CONFIG;
+  }
+  io.stdout.write(describeConfig(file, config));
+  for (const image of images) io.stdout.write(`${describeMatches(image, config.pipelines)}\n`);
+  return 0;
+}
+
+function describeConfig(file: string, config: Config): string {
+  const jenkins = config.jenkins
+    ? `${withoutCredentials(config.jenkins.url)} (user ${config.jenkins.user}, ${config.jenkins.token ? "API token" : "password + crumb"})`
+    : "not configured";
+  const pipelines = config.pipelines.map((p) => p.name).join(", ") || "none: every push is ignored";
+  return [
+    `${file}: valid`,
+    `  listen     ${config.listen.host}:${config.listen.port}`,
+    `  store      ${config.store.path}`,
+    `  docker     ${config.docker.host} (${config.docker.concurrency} tests at once)`,
+    `  jenkins    ${jenkins}`,
+    `  pipelines  ${pipelines}`,
+    "",
+  ].join("\n");
+}
+
+function describeMatches(image: ImageReference, pipelines: readonly PipelineConfig[]): string {
+  const label = `${imageNameOf(image)}:${image.tag}`;
+  // Sources are shown rather than guessed: the same image may be announced by several.
+  const anySource = pipelines.map(({ match: { sources: _sources, ...match }, ...rest }) => ({
+    ...rest,
+    match,
+  }));
+  const matched = compilePipelineMatcher(anySource)({
+    source: image.registry === "docker.io" ? "dockerhub" : "registry",
+    registry: image.registry,
+    repository: image.repository,
+    tag: image.tag,
+    pushedAt: new Date(0),
+  });
+  if (matched.length === 0)
+    return `${label} → no pipeline matches (the push is answered "ignored")`;
+  const names = matched.map(({ name }) => {
+    const sources = pipelines.find((p) => p.name === name)?.match.sources;
+    return sources ? `${name} (only when sent by ${sources.join(", ")})` : name;
+  });
+  return `${label} → ${names.join(", ")}`;
+}
+
+function withoutCredentials(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = "";
+    parsed.password = "";
+    return parsed.toString().replace(/\/$/, "");
+  } catch {
+    return "(unparsable url)";
+  }
+}
