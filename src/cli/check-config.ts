@@ -3,6 +3,7 @@ import { ConfigError } from "../config/config-error.js";
 import { loadConfig, type Env } from "../config/load-config.js";
 import { imageNameOf } from "../pipeline/image-name.js";
 import { compilePipelineMatcher } from "../pipeline/match-pipelines.js";
+import { compileRegistryResolver } from "../pipeline/resolve-registry.js";
 import { parseImageReference, type ImageReference } from "./parse-image-reference.js";
 
 export interface CliStreams {
@@ -52,7 +53,12 @@ export function checkConfig(args: readonly string[], env: Env, io: CliStreams): 
     return EXIT_CONFIG;
   }
   io.stdout.write(describeConfig(file, config));
-  for (const image of images) io.stdout.write(`${describeMatches(image, config.pipelines)}\n`);
+  // As intake does: a registry's aliases name the registry itself.
+  const resolveRegistry = compileRegistryResolver(config.registries);
+  for (const image of images) {
+    const resolved = { ...image, registry: resolveRegistry(image.registry) };
+    io.stdout.write(`${describeMatches(image, resolved, config.pipelines)}\n`);
+  }
   return 0;
 }
 
@@ -72,8 +78,15 @@ function describeConfig(file: string, config: Config): string {
   ].join("\n");
 }
 
-function describeMatches(image: ImageReference, pipelines: readonly PipelineConfig[]): string {
-  const label = `${imageNameOf(image)}:${image.tag}`;
+function describeMatches(
+  given: ImageReference,
+  image: ImageReference,
+  pipelines: readonly PipelineConfig[],
+): string {
+  const label =
+    given.registry === image.registry
+      ? `${imageNameOf(image)}:${image.tag}`
+      : `${imageNameOf(given)}:${given.tag} (registry ${image.registry})`;
   // Sources are shown rather than guessed: the same image may be announced by several.
   const anySource = pipelines.map(({ match: { sources: _sources, ...match }, ...rest }) => ({
     ...rest,

@@ -11,6 +11,7 @@ import {
 import { getJson, post } from "../support/http.js";
 import { sharedRegistry } from "../support/registry.js";
 import { tempDir } from "../support/test-config.js";
+import { waitFor } from "../support/wait-for.js";
 
 const HOOK_TOKEN = "image-test-hook-token";
 const API_TOKEN = "image-test-api-token";
@@ -67,18 +68,9 @@ async function startContainer(name: string): Promise<string> {
   const url = `http://${published.split("\n")[0] ?? ""}`;
   // Its log, not a request: docker-proxy accepts connections before pushgate listens.
   await waitFor(`${name} to listen`, async () =>
-    (await docker(["logs", name])).includes('"message":"listening"'),
+    (await docker(["logs", name])).includes('"message":"listening"') ? true : undefined,
   );
   return url;
-}
-
-async function waitFor(what: string, ready: () => Promise<boolean>, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await ready()) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 const inspect = async (name: string, format: string) =>
@@ -114,9 +106,9 @@ describe("pushgate's Docker image", () => {
 
   it("turns healthy through its own HEALTHCHECK (Node asks /healthz, no curl needed)", async () => {
     expect(await inspect(testImage(), "{{json .Config.Healthcheck.Test}}")).toContain("/healthz");
-    await waitFor("the healthcheck to pass", async () => {
-      return (await inspect(NAME, "{{.State.Health.Status}}")) === "healthy";
-    });
+    await waitFor("the healthcheck to pass", async () =>
+      (await inspect(NAME, "{{.State.Health.Status}}")) === "healthy" ? true : undefined,
+    );
     const log = await inspect(NAME, "{{json .State.Health.Log}}");
     expect(JSON.parse(log) as { ExitCode: number }[]).toContainEqual(
       expect.objectContaining({ ExitCode: 0 }),

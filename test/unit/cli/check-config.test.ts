@@ -7,6 +7,8 @@ import { tempDir } from "../../support/test-config.js";
 const CONFIG = `listen: { host: 0.0.0.0, port: 9000 }
 auth: { webhookTokens: ["\${HOOK_TOKEN}"], apiToken: api-token-secret-1 }
 jenkins: { url: "http://ci.example:8080/", user: pushgate, token: "\${JENKINS_TOKEN}" }
+registries:
+  - { host: "registry.example.com:5000", aliases: ["registry:5000"] }
 pipelines:
   - name: web
     match: { repository: "acme/web", tags: ["latest", "v*"] }
@@ -60,6 +62,14 @@ describe("pushgate check-config", () => {
       "registry.example.com:5000/team/app:v1 → private (only when sent by registry), acr-only (only when sent by acr)",
       "",
     ]);
+  });
+
+  it("names the pipelines of a registry's alias as intake does, under the registry's name", () => {
+    const { code, stdout } = run([configFile(), "registry:5000/team/app:v1"]);
+    expect(code).toBe(0);
+    expect(stdout).toContain(
+      "registry:5000/team/app:v1 (registry registry.example.com:5000) → private (only when sent by registry), acr-only",
+    );
   });
 
   it("prints no secret from the file or the environment", () => {
