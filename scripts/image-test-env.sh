@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds pushgate's image from the Dockerfile, then runs the given command with
-# PUSHGATE_TEST_IMAGE (the image) and PUSHGATE_TEST_NODE_IMAGE (its base) set.
+# PUSHGATE_TEST_IMAGE (the image) set.
 #   - The base is NODE_IMAGE when given (e.g. node:20-bookworm-slim where Docker Hub is
 #     reachable), else a local stand-in made by scripts/local-node-image.sh (cached by content).
 #   - The build really runs `docker build --build-arg NODE_IMAGE=...`; the engine's layer cache
@@ -60,7 +60,6 @@ cleanup() { docker rmi "$tag" >/dev/null 2>&1 || true; }
 trap cleanup EXIT
 
 export PUSHGATE_TEST_IMAGE="$tag"
-export PUSHGATE_TEST_NODE_IMAGE="$base"
 set +e
 "$@"
 status=$?
