@@ -125,7 +125,7 @@ describe("pushgate's Docker image", () => {
     expect(ping).toBe("200 OK");
   });
 
-  it("takes a Docker Hub webhook with the token from its environment and records the run", async () => {
+  it("takes a Docker Hub webhook, pulls the image through the socket and runs its test: passed", async () => {
     const hook = `${url}/dockerhub-webhook/${HOOK_TOKEN}/notify`;
     const refused = await post(`${url}/dockerhub-webhook/wrong-token-123/notify`, {});
     expect(refused.status).toBe(403);
@@ -136,13 +136,25 @@ describe("pushgate's Docker image", () => {
     });
     expect(status).toBe(202);
     const [runId] = json.runs as string[];
-    const run = await getJson(`${url}/api/runs/${runId}`, API_TOKEN);
-    expect(run.status).toBe(200);
-    expect(run.json).toMatchObject({
+    const run = await waitFor(`run ${runId} to finish`, async () => {
+      const { json: view } = await getJson(`${url}/api/runs/${runId}`, API_TOKEN);
+      return ["passed", "failed", "errored"].includes(view.state as string) ? view : undefined;
+    });
+    expect(run).toMatchObject({
       id: runId,
       pipeline: "pass",
+      state: "passed",
+      exitCode: 0,
       event: { repository: "pushgate-test/pass", tag: "latest" },
     });
+    // The image tested is the one the registry holds under that tag.
+    const pushed = await docker([
+      "inspect",
+      "--format",
+      "{{json .RepoDigests}}",
+      `${sharedRegistry()}/pushgate-test/pass:latest`,
+    ]);
+    expect(pushed).toContain(`${sharedRegistry()}/pushgate-test/pass@${String(run.imageDigest)}`);
   });
 
   it("holds the production dependencies only", async () => {
