@@ -157,12 +157,15 @@ describe("jenkins/docker-compose.yml", () => {
 
     beforeAll(async () => {
       const parsed = parseConfig(read(JENKINS_DIR, "pushgate.yml"), pushgateEnv);
-      // Only where it listens and keeps its store differ from the container.
+      // Only where it listens, keeps its store and finds Docker differ from the container:
+      // these tests are about the wiring, so a run's pull meets no engine and errors at once.
+      const dir = tempDir();
       pushgate = await startPushgate(
         {
           ...parsed,
           listen: { host: "127.0.0.1", port: 0 },
-          store: { path: join(tempDir(), "pushgate.db") },
+          store: { path: join(dir, "pushgate.db") },
+          docker: { ...parsed.docker, host: `unix://${join(dir, "no-engine.sock")}` },
         },
         { logStream: new PassThrough() },
       );

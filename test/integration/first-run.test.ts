@@ -23,6 +23,12 @@ async function trialMessage(pushgate: SpawnedPushgate): Promise<string[]> {
   throw new Error(`no trial-run message:\n${pushgate.output.join("\n")}`);
 }
 
+/**
+ * The example's pipeline would pull acme/web from Docker Hub: these tests are about the
+ * message and intake, so the run's pull meets no engine at all and the run errors at once.
+ */
+const noEngine = (dir: string) => `unix://${join(dir, "no-engine.sock")}`;
+
 /** Runs a line the message printed, as a user pasting it into a shell would. */
 async function paste(line: string, env: Record<string, string> = {}): Promise<unknown> {
   const { stdout } = await exec("bash", ["-c", line.trim()], { env: { ...process.env, ...env } });
@@ -38,7 +44,7 @@ describe("npm start with no config (a first run)", () => {
 
   it("runs the example config, says what to configure, and its curl lines work as printed", async () => {
     const cwd = tempDir("pushgate-first-run-");
-    running = await spawnPushgateIn(cwd, { PORT: "0" });
+    running = await spawnPushgateIn(cwd, { PORT: "0", DOCKER_HOST: noEngine(cwd) });
     const lines = await trialMessage(running);
 
     expect(lines.length).toBeLessThanOrEqual(8);
@@ -62,12 +68,14 @@ describe("npm start with no config (a first run)", () => {
   });
 
   it("shows tokens that came from the environment as variables, never their values", async () => {
+    const cwd = tempDir("pushgate-first-run-");
     const env = {
       PORT: "0",
+      DOCKER_HOST: noEngine(cwd),
       PUSHGATE_WEBHOOK_TOKEN: "first-run-hook-token-from-env",
       PUSHGATE_API_TOKEN: "first-run-api-token-from-env",
     };
-    running = await spawnPushgateIn(tempDir("pushgate-first-run-"), env);
+    running = await spawnPushgateIn(cwd, env);
     const lines = await trialMessage(running);
     const text = lines.join("\n");
     expect(text).not.toContain(env.PUSHGATE_WEBHOOK_TOKEN);

@@ -27,7 +27,11 @@ export async function spawnPushgate(
 ): Promise<SpawnedPushgate> {
   const configFile = join(dir, "pushgate.yml");
   writeFileSync(configFile, configYaml);
-  return spawnPushgateIn(ROOT, { ...env, PUSHGATE_CONFIG: configFile });
+  const spawned = await spawnPushgateIn(ROOT, { ...env, PUSHGATE_CONFIG: configFile });
+  // Its runs run too: the suite's final check covers what they create in Docker.
+  const dbPath = join(dir, "pushgate.db");
+  if (existsSync(dbPath)) recordInstance(instanceIdOf(dbPath));
+  return spawned;
 }
 
 /**
@@ -70,9 +74,6 @@ export async function spawnPushgateIn(
       reject(new Error(`pushgate exited with ${code}:\n${output.join("\n")}`));
     });
   });
-  // Its runs run too: the suite's final check covers what they create in Docker.
-  const dbPath = join(dir, "pushgate.db");
-  if (existsSync(dbPath)) recordInstance(instanceIdOf(dbPath));
   return {
     url,
     process: child,
