@@ -188,10 +188,9 @@ describe("jenkins/docker-compose.yml", () => {
       expect(service("jenkins").environment).toHaveProperty(passwordVariable ?? "");
 
       const jobs = config.pipelines.flatMap((p) =>
-        p.on.success.flatMap((action) => {
-          const jenkins = action.jenkins as { job?: string } | undefined;
-          return jenkins?.job ? [jenkins.job] : [];
-        }),
+        [...p.on.success, ...p.on.failure, ...p.on.error].flatMap((action) =>
+          "jenkins" in action ? [action.jenkins.job] : [],
+        ),
       );
       expect(jobs.length).toBeGreaterThan(0);
       for (const job of jobs) {
