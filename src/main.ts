@@ -47,7 +47,7 @@ async function serve(): Promise<void> {
       pushgate.logger.warn("second signal: exiting now", { signal });
       process.exit(130);
     }
-    pushgate.logger.info("shutting down", { signal });
+    pushgate.logger.info("shutting down", { signal, graceMs: config.shutdown.graceMs });
     pushgate.stop().then(
       () => process.exit(0),
       (error: unknown) => {

@@ -1,21 +1,26 @@
-import type { AddressInfo } from "node:net";
-import { createServer, type Server } from "node:http";
+import type { Server } from "node:http";
 import { createAxiosHttpClient } from "./actions/create-axios-http-client.js";
 import { createPerformActions } from "./actions/perform-actions.js";
 import type { Config } from "./config/config.js";
 import { collectSecrets } from "./config/collect-secrets.js";
 import { createDocker } from "./docker/create-docker.js";
 import { ImageClient } from "./docker/image-client.js";
+import { pingEngine } from "./docker/ping-engine.js";
 import { Reaper } from "./docker/reaper.js";
 import { RunServices } from "./docker/run-services.js";
 import { TestContainer } from "./docker/test-container.js";
 import { createApp } from "./http/create-app.js";
+import { closeServer, listen } from "./http/listen.js";
 import { createLogger, type Logger } from "./observability/logger.js";
 import { redactSecrets } from "./observability/redact-secrets.js";
+import { Metrics } from "./observability/metrics.js";
 import { createDeliveryIntake } from "./pipeline/accept-delivery.js";
 import { createRunExecutor } from "./pipeline/execute-run.js";
+import { LiveOutput } from "./pipeline/live-output.js";
 import { compilePipelineMatcher } from "./pipeline/match-pipelines.js";
+import type { RunObserver } from "./pipeline/move-run.js";
 import { compileRegistryResolver } from "./pipeline/resolve-registry.js";
+import { createRetryRun } from "./pipeline/retry-run.js";
 import { Scheduler } from "./pipeline/scheduler.js";
 import { SqliteRunStore } from "./store/sqlite-run-store.js";
 
@@ -34,7 +39,11 @@ export interface RunningPushgate {
   url: string;
   server: Server;
   logger: Logger;
-  stop(): Promise<void>;
+  /**
+   * Shuts down: takes no new work, lets runs in flight finish for `shutdown.grace` (or
+   * `graceMs`), stops and requeues the rest, closes the server and the store.
+   */
+  stop(options?: { graceMs?: number }): Promise<void>;
 }
 
 /** Builds every dependency from the config, starts listening, and returns a handle to stop it. */
@@ -53,10 +62,21 @@ export async function startPushgate(
   const instanceId = store.instanceId();
   const dockerHost = config.docker.host;
   const docker = createDocker(dockerHost);
+  const live = new LiveOutput();
+  const metrics = new Metrics({
+    queued: () => store.countRuns("queued"),
+    testing: () => store.countRuns("testing"),
+  });
+  const observe: RunObserver = (moved) => {
+    metrics.runMoved(moved);
+    live.moved(moved.runId, moved.to);
+  };
   const scheduler = new Scheduler({
     store,
     concurrency: config.docker.concurrency,
+    pipelines: config.pipelines,
     logger,
+    observe,
     executor: createRunExecutor({
       store,
       images: new ImageClient(docker, dockerHost),
@@ -65,6 +85,7 @@ export async function startPushgate(
       pipelines: config.pipelines,
       registries: config.registries,
       pullTimeoutMs: config.docker.pullTimeoutMs,
+      maxAttempts: config.docker.maxAttempts,
       instanceId,
       logger,
       performActions: createPerformActions({
@@ -74,15 +95,27 @@ export async function startPushgate(
         logger,
         redact: (text) => redactSecrets(text, secrets),
       }),
+      live,
+      observe,
     }),
   });
   const intake = createDeliveryIntake({
     store,
     matchPipelines: compilePipelineMatcher(config.pipelines),
     dedupeTtlMs: config.limits.dedupeTtlMs,
+    backlog: config.limits.backlog,
     resolveRegistry: compileRegistryResolver(config.registries),
     onQueued: (runIds) => {
       for (const runId of runIds) logger.info("run state", { runId, state: "queued" });
+      scheduler.notify(runIds);
+    },
+  });
+  const retry = createRetryRun({
+    store,
+    pipelines: config.pipelines.map((p) => p.name),
+    backlog: config.limits.backlog,
+    onQueued: (run) => {
+      logger.info("run state", { runId: run.id, state: "queued", retryOf: run.retryOf });
       scheduler.notify();
     },
   });
@@ -91,24 +124,17 @@ export async function startPushgate(
     logger,
     intake,
     store,
-    readiness: [{ name: "store", check: () => store.ping() }],
+    readiness: [
+      { name: "store", check: () => store.ping() },
+      { name: "docker", check: () => pingEngine(docker, dockerHost) },
+    ],
+    steering: { cancel: (runId) => scheduler.cancel(runId), retry },
+    live,
+    metrics,
+    isStopping: () => stopping !== undefined,
   });
 
-  const server = createServer(app);
-  server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(config.listen.port, config.listen.host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  const host =
-    config.listen.host === "0.0.0.0" || config.listen.host === "::"
-      ? "127.0.0.1"
-      : config.listen.host;
-  const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  const { server, url } = await listen(app, config.listen);
   logger.info("listening", { url, pipelines: config.pipelines.map((p) => p.name) });
 
   // Leftovers of a previous process are reaped before runs start. An engine that is down
@@ -125,14 +151,12 @@ export async function startPushgate(
           .then(() => (stopping ? undefined : scheduler.start()))
           .catch((error: unknown) => logger.error("runs cannot start", { error: String(error) }));
 
-  const stop = (): Promise<void> =>
+  const stop = (how: { graceMs?: number } = {}): Promise<void> =>
     (stopping ??= (async () => {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
       await runner;
-      await scheduler.stop();
+      await scheduler.stop(how.graceMs ?? config.shutdown.graceMs);
+      live.closeAll();
+      await closeServer(server);
       intake.close();
       store.close();
       logger.info("stopped");

@@ -92,6 +92,10 @@ const pipeline = Joi.object({
   test,
   on: Joi.object({ success: actionList, failure: actionList, error: actionList }).default(),
   callback: Joi.boolean().default(false),
+  concurrency: Joi.number().integer().min(1).max(64),
+  supersede: Joi.alternatives(Joi.string().valid("queued", "running"), Joi.boolean().valid(false))
+    .default(false)
+    .messages({ "alternatives.match": 'must be "queued", "running" or false' }),
 });
 
 export const configSchema = Joi.object({
@@ -103,6 +107,7 @@ export const configSchema = Joi.object({
   limits: Joi.object({
     body: size("1m"),
     dedupeTtl: duration("1h"),
+    backlog: Joi.number().integer().min(1).default(10_000),
   }).default(),
   auth: Joi.object({
     webhookTokens: Joi.array()
@@ -119,7 +124,9 @@ export const configSchema = Joi.object({
     host: Joi.string().pattern(/^(unix|tcp|http|https|npipe):\/\//),
     concurrency: Joi.number().integer().min(1).max(64).default(2),
     pullTimeout: duration("5m"),
+    maxAttempts: Joi.number().integer().min(1).max(100).default(3),
   }).default(),
+  shutdown: Joi.object({ grace: duration("30s") }).default(),
   registries: Joi.array()
     .items(
       Joi.object({

@@ -9,6 +9,8 @@ export interface Config {
     bodyBytes: number;
     /** How long a delivery's dedupe key is remembered in memory, in ms. */
     dedupeTtlMs: number;
+    /** Most runs waiting in the queue; past it webhooks get 429 and nothing is recorded. */
+    backlog: number;
   };
   auth: {
     /** Every accepted webhook token; several at once allow rotation. */
@@ -23,6 +25,12 @@ export interface Config {
     host: string;
     concurrency: number;
     pullTimeoutMs: number;
+    /** Executions a run gets; one interrupted by a restart that often ends errored. */
+    maxAttempts: number;
+  };
+  shutdown: {
+    /** How long running tests may go on after SIGTERM before they are stopped and requeued. */
+    graceMs: number;
   };
   registries: RegistryConfig[];
   /** The URL people reach pushgate at, for links in notifications and callbacks. */
@@ -151,4 +159,13 @@ export interface PipelineConfig {
   on: { success: ActionConfig[]; failure: ActionConfig[]; error: ActionConfig[] };
   /** Answer Docker Hub's callback_url with the result. */
   callback: boolean;
+  /** Most of this pipeline's runs executing at once, within docker.concurrency. */
+  concurrency?: number;
+  /**
+   * What a newer push of the same image (registry/repository:tag) does to this pipeline's
+   * older runs: "queued" supersedes those still queued, "running" those being tested too.
+   */
+  supersede: SupersedeMode;
 }
+
+export type SupersedeMode = "queued" | "running" | false;

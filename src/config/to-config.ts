@@ -12,12 +12,13 @@ type Globs = string | string[];
 /** The config as the schema leaves it: YAML names, units already converted. */
 export interface ValidatedConfig extends Omit<
   Config,
-  "auth" | "limits" | "docker" | "actions" | "pipelines"
+  "auth" | "limits" | "docker" | "actions" | "shutdown" | "pipelines"
 > {
   auth: Omit<Config["auth"], "githubWebhookSecrets"> & { githubWebhookSecret?: string | string[] };
-  limits: { body: number; dedupeTtl: number };
+  limits: { body: number; dedupeTtl: number; backlog: number };
   actions: { timeout: number; attempts: number; backoff: number; maxBackoff: number };
-  docker: { host?: string; concurrency: number; pullTimeout: number };
+  docker: { host?: string; concurrency: number; pullTimeout: number; maxAttempts: number };
+  shutdown: { grace: number };
   pipelines: ValidatedPipeline[];
 }
 
@@ -52,12 +53,18 @@ export function toConfig(raw: ValidatedConfig, env: Env): Config {
     ...raw,
     listen: { ...raw.listen, port },
     auth: { ...auth, githubWebhookSecrets: list(githubWebhookSecret ?? []) },
-    limits: { bodyBytes: raw.limits.body, dedupeTtlMs: raw.limits.dedupeTtl },
+    limits: {
+      bodyBytes: raw.limits.body,
+      dedupeTtlMs: raw.limits.dedupeTtl,
+      backlog: raw.limits.backlog,
+    },
     docker: {
       host: raw.docker.host ?? env.DOCKER_HOST ?? "unix:///var/run/docker.sock",
       concurrency: raw.docker.concurrency,
       pullTimeoutMs: raw.docker.pullTimeout,
+      maxAttempts: raw.docker.maxAttempts,
     },
+    shutdown: { graceMs: raw.shutdown.grace },
     actions: {
       timeoutMs: raw.actions.timeout,
       attempts: raw.actions.attempts,

@@ -1,17 +1,25 @@
 import express, { type Express, type Router } from "express";
 import type { Config } from "../config/config.js";
+import { collectSecrets } from "../config/collect-secrets.js";
 import type { Logger } from "../observability/logger.js";
+import type { Metrics } from "../observability/metrics.js";
+import { redactSecrets } from "../observability/redact-secrets.js";
 import type { DeliveryIntake } from "../pipeline/accept-delivery.js";
+import type { LiveOutput } from "../pipeline/live-output.js";
 import type { RunStore } from "../store/run-store.js";
+import { countWebhooks } from "./middleware/count-webhooks.js";
 import { handleErrors, notFound } from "./middleware/handle-errors.js";
 import { logRequests } from "./middleware/log-requests.js";
+import { refuseWhileStopping } from "./middleware/refuse-while-stopping.js";
 import { apiRoutes } from "./routes/api-routes.js";
 import { dockerHubRoutes } from "./routes/dockerhub-routes.js";
 import { ghcrRoutes } from "./routes/ghcr-routes.js";
 import { harborRoutes } from "./routes/harbor-routes.js";
 import { healthRoutes, type ReadinessCheck } from "./routes/health-routes.js";
 import { quayRoutes } from "./routes/quay-routes.js";
+import { metricsRoutes } from "./routes/metrics-routes.js";
 import { registryRoutes } from "./routes/registry-routes.js";
+import type { RunSteering } from "./routes/run-steering.js";
 
 export interface AppDependencies {
   config: Config;
@@ -19,6 +27,11 @@ export interface AppDependencies {
   intake: DeliveryIntake;
   store: RunStore;
   readiness: readonly ReadinessCheck[];
+  steering: RunSteering;
+  live: LiveOutput;
+  metrics: Metrics;
+  /** True once pushgate is shutting down: no new work is taken. */
+  isStopping: () => boolean;
   /** Further routers (sources, steering, metrics) mounted before the 404. */
   extraRoutes?: readonly Router[];
 }
@@ -30,7 +43,10 @@ export function createApp(deps: AppDependencies): Express {
   app.disable("x-powered-by");
   app.set("query parser", "simple");
   app.use(logRequests(logger));
-  app.use(healthRoutes(deps.readiness));
+  app.use(countWebhooks((source, status) => deps.metrics.webhookAnswered(source, status)));
+  app.use(healthRoutes(deps.readiness, deps.isStopping));
+  app.use(metricsRoutes(deps.metrics));
+  app.use(refuseWhileStopping(deps.isStopping));
   const webhooks = {
     tokens: config.auth.webhookTokens,
     bodyLimitBytes: config.limits.bodyBytes,
@@ -47,7 +63,16 @@ export function createApp(deps: AppDependencies): Express {
       intake,
     }),
   );
-  app.use(apiRoutes({ apiToken: config.auth.apiToken, store }));
+  const secrets = collectSecrets(config);
+  app.use(
+    apiRoutes({
+      apiToken: config.auth.apiToken,
+      store,
+      steering: deps.steering,
+      live: deps.live,
+      redact: (text) => redactSecrets(text, secrets),
+    }),
+  );
   for (const router of deps.extraRoutes ?? []) app.use(router);
   app.use(notFound);
   app.use(handleErrors(logger));

@@ -1,7 +1,7 @@
 import NodeCache from "node-cache";
 import { dedupeKeyOf, type PushEvent } from "../sources/push-event.js";
 import { GroupCommit } from "../store/group-commit.js";
-import type { RunStore } from "../store/run-store.js";
+import type { AcceptOutcome, RunStore } from "../store/run-store.js";
 import { imageNameOf } from "./image-name.js";
 import type { PipelineMatcher } from "./match-pipelines.js";
 import type { RegistryResolver } from "./resolve-registry.js";
@@ -11,12 +11,15 @@ export type DeliveryOutcome =
   | { kind: "queued"; runIds: string[]; duplicates: number }
   | { kind: "duplicate" }
   | { kind: "no-match"; ignored: string[] }
-  | { kind: "no-events"; ignored: string[] };
+  | { kind: "no-events"; ignored: string[] }
+  | { kind: "backlog-full"; backlog: number };
 
 export interface AcceptDeliveryOptions {
   store: RunStore;
   matchPipelines: PipelineMatcher;
   dedupeTtlMs: number;
+  /** Most queued runs (limits.backlog): a delivery that would pass it is not recorded. */
+  backlog?: number;
   /** Maps the registry host a sender reported to the configured one (registries[].aliases). */
   resolveRegistry?: RegistryResolver;
   clock?: () => Date;
@@ -38,7 +41,8 @@ export interface DeliveryIntake {
  * configured registry name, so one push announced as "registry:5000" and as "127.0.0.1:5000"
  * is one push. The events of one push (a re-sent notification, the same tag and digest
  * announced twice) share a dedupe key; they are caught by a TTL cache first and by the
- * store's unique key after a restart.
+ * store's unique key after a restart. A delivery that would take the queue past the backlog
+ * is refused whole, and nothing of it is recorded or remembered.
  */
 export function createDeliveryIntake(options: AcceptDeliveryOptions): DeliveryIntake {
   const { store, matchPipelines, onQueued } = options;
@@ -51,6 +55,8 @@ export function createDeliveryIntake(options: AcceptDeliveryOptions): DeliveryIn
   });
 
   const commit = new GroupCommit(store);
+  /** Runs of deliveries waiting for their group commit. */
+  let pending = 0;
 
   const accept = async (
     events: readonly PushEvent[],
@@ -86,7 +92,19 @@ export function createDeliveryIntake(options: AcceptDeliveryOptions): DeliveryIn
       };
     }
 
-    const outcomes = await commit.accept(items, clock());
+    const incoming = items.reduce((sum, item) => sum + item.pipelines.length, 0);
+    const { backlog } = options;
+    // Deliveries waiting for the same group commit count too: they are not in the store yet.
+    if (backlog !== undefined && store.countRuns("queued") + pending + incoming > backlog) {
+      return { kind: "backlog-full", backlog };
+    }
+    pending += incoming;
+    let outcomes: AcceptOutcome[];
+    try {
+      outcomes = await commit.accept(items, clock());
+    } finally {
+      pending -= incoming;
+    }
     items.forEach((item) => seen.set(item.dedupeKey, true));
     const runIds = outcomes.flatMap((o) => (o.kind === "recorded" ? o.runIds : []));
     if (runIds.length === 0) return { kind: "duplicate" };

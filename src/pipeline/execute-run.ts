@@ -8,10 +8,11 @@ import type { Logger } from "../observability/logger.js";
 import type { RunRecord, RunStore } from "../store/run-store.js";
 import { OutputCapture } from "./capture-output.js";
 import { finishRun, performRunActions, type FinishDeps } from "./finish-run.js";
-import { createMoveRun } from "./move-run.js";
+import type { LiveOutput } from "./live-output.js";
+import { createMoveRun, type RunObserver } from "./move-run.js";
 import type { PerformActions } from "./outcome.js";
 import { pullRunImages } from "./pull-run-images.js";
-import { abortKindOf } from "./run-abort.js";
+import { RunAbort, abortKindOf, shutdownOnly } from "./run-abort.js";
 import type { RunState } from "./run-states.js";
 import { StepClock } from "./step-clock.js";
 import { testImage } from "./test-image.js";
@@ -25,11 +26,17 @@ export interface ExecuteRunDeps {
   pipelines: readonly PipelineConfig[];
   registries: readonly RegistryConfig[];
   pullTimeoutMs: number;
+  /** Executions a run gets (docker.maxAttempts); past them it ends errored. */
+  maxAttempts: number;
   instanceId: string;
   logger: Logger;
   /** The pipeline's actions; without them a tested run goes straight to its verdict. */
   performActions?: PerformActions;
   output?: { headBytes: number; tailBytes: number };
+  /** Shares the output of runs being tested with their followers. */
+  live?: LiveOutput;
+  /** Told of every state change. */
+  observe?: RunObserver;
 }
 
 /** Executes one queued run, or resumes the actions of one found `acting` at start-up. */
@@ -40,8 +47,9 @@ export interface RunExecutor {
 
 /**
  * pull → services → test → verdict, each state change stored as it happens. Whatever goes
- * wrong ends the run `errored` with a one-line reason; an abort requeues the run (shutdown)
- * or cancels it. Containers and networks are removed on every path.
+ * wrong ends the run `errored` with a one-line reason; an abort requeues the run (shutdown),
+ * cancels it or supersedes it. A run interrupted by restarts `maxAttempts` times ends
+ * errored instead of starting again. Containers and networks are removed on every path.
  */
 export function createRunExecutor(deps: ExecuteRunDeps): RunExecutor {
   const contextOf = (run: RunRecord) => {
@@ -51,7 +59,7 @@ export function createRunExecutor(deps: ExecuteRunDeps): RunExecutor {
       repository: run.event.repository,
       tag: run.event.tag,
     });
-    const move = createMoveRun(deps.store, run.id, log);
+    const move = createMoveRun(deps.store, run, log, deps.observe);
     const pipeline = deps.pipelines.find((p) => p.name === run.pipeline);
     const finish: FinishDeps = {
       store: deps.store,
@@ -66,13 +74,20 @@ export function createRunExecutor(deps: ExecuteRunDeps): RunExecutor {
   const execute = async (run: RunRecord, signal: AbortSignal): Promise<void> => {
     const { log, move, pipeline, finish } = contextOf(run);
     const steps = new StepClock();
+    if (run.attempt >= deps.maxAttempts) {
+      const reason = `pushgate restarted ${run.attempt} times during this run (docker.maxAttempts: ${deps.maxAttempts})`;
+      const ended = { runId: run.id, from: "queued" as const, verdict: "errored" as const, reason };
+      await finishRun({ ...ended, steps }, finish, shutdownOnly(signal));
+      return;
+    }
     const attempt = run.attempt + 1;
     steps.start("pull");
     const claim = { attempt, steps: steps.snapshot(), reason: null, exitCode: null, verdict: null };
     if (!move(["queued"], "pulling", claim)) return;
     let state: RunState = "pulling";
     const owner: RunOwner = { runId: run.id, instanceId: deps.instanceId, attempt };
-    const output = new OutputCapture(deps.output?.headBytes, deps.output?.tailBytes);
+    const capture = new OutputCapture(deps.output?.headBytes, deps.output?.tailBytes);
+    const output = deps.live ? deps.live.capture(run.id, capture) : capture;
     const services = deps.services(owner);
     let tested: Tested | undefined;
     try {
@@ -97,18 +112,16 @@ export function createRunExecutor(deps: ExecuteRunDeps): RunExecutor {
     } finally {
       await services.remove();
     }
-    const captured = output.result();
+    const captured = capture.result();
     if (captured.totalBytes > 0) deps.store.saveOutput(run.id, captured);
+    deps.live?.release(run.id);
     if (!tested) {
       steps.finishAll();
-      const cancelled = abortKindOf(signal) === "cancel";
-      move([state], cancelled ? "cancelled" : "queued", {
-        reason: cancelled ? "cancelled" : `requeued: pushgate stopped while ${state}`,
-        steps: steps.snapshot(),
-      });
+      const [to, reason] = interrupted(signal, state);
+      move([state], to, { reason, steps: steps.snapshot() });
       return;
     }
-    await finishRun({ runId: run.id, from: state, steps, ...tested }, finish, signal);
+    await finishRun({ runId: run.id, from: state, steps, ...tested }, finish, shutdownOnly(signal));
   };
 
   const resume = async (run: RunRecord, signal: AbortSignal): Promise<void> => {
@@ -124,4 +137,18 @@ export function createRunExecutor(deps: ExecuteRunDeps): RunExecutor {
   };
 
   return { execute, resume };
+}
+
+/** Where an aborted run goes, and why. */
+function interrupted(signal: AbortSignal, state: RunState): [RunState, string] {
+  switch (abortKindOf(signal)) {
+    case "cancel":
+      return ["cancelled", "cancelled"];
+    case "supersede": {
+      const by = signal.reason instanceof RunAbort ? signal.reason.by : undefined;
+      return ["superseded", `superseded by ${by ?? "a newer run"}`];
+    }
+    case "shutdown":
+      return ["queued", `requeued: pushgate stopped while ${state}`];
+  }
 }

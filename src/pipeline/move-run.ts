@@ -5,9 +5,25 @@ import type { RunState } from "./run-states.js";
 /** Moves a run to a new state in the store and logs the change once; false when it moved on. */
 export type MoveRun = (from: readonly RunState[], to: RunState, update?: RunUpdate) => boolean;
 
-export function createMoveRun(store: RunStore, runId: string, log: Logger): MoveRun {
+/** A state change that happened, for metrics and for whoever follows the run. */
+export interface RunMoved {
+  runId: string;
+  pipeline: string;
+  to: RunState;
+  update: RunUpdate;
+}
+
+export type RunObserver = (moved: RunMoved) => void;
+
+/** Every state change of a run goes through here: stored, logged, then observed. */
+export function createMoveRun(
+  store: RunStore,
+  run: { id: string; pipeline: string },
+  log: Logger,
+  observe: RunObserver = () => undefined,
+): MoveRun {
   return (from, to, update = {}) => {
-    const moved = store.transition(runId, from, to, update);
+    const moved = store.transition(run.id, from, to, update);
     if (moved) {
       log.info("run state", {
         state: to,
@@ -16,6 +32,7 @@ export function createMoveRun(store: RunStore, runId: string, log: Logger): Move
           ? { exitCode: update.exitCode }
           : {}),
       });
+      observe({ runId: run.id, pipeline: run.pipeline, to, update });
     } else {
       log.warn("run state change refused: the run is no longer where it was", { from, to });
     }

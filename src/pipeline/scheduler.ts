@@ -1,48 +1,79 @@
+import type { PipelineConfig } from "../config/config.js";
 import type { Logger } from "../observability/logger.js";
 import type { RunRecord, RunStore } from "../store/run-store.js";
 import type { RunExecutor } from "./execute-run.js";
+import { createMoveRun, type MoveRun, type RunObserver } from "./move-run.js";
+import { pickRuns } from "./pick-runs.js";
 import { RunAbort } from "./run-abort.js";
+import { supersedeRuns } from "./supersede-runs.js";
 
 export interface SchedulerOptions {
   store: RunStore;
   executor: RunExecutor;
   /** Runs pulled and tested at once (docker.concurrency). */
   concurrency: number;
+  /** Each pipeline's own limit and supersede mode. */
+  pipelines: readonly Pick<PipelineConfig, "name" | "concurrency" | "supersede">[];
   logger: Logger;
+  observe?: RunObserver;
+}
+
+/** What a cancel did: the run as it is now, or why it could not be cancelled. */
+export type CancelOutcome =
+  { kind: "cancelled"; run: RunRecord } | { kind: "refused"; run: RunRecord } | { kind: "unknown" };
+
+interface Flight {
+  pipeline: string;
+  controller: AbortController;
+  task: Promise<void>;
+  /** Pulled and tested here (not only its actions resumed). */
+  executing: boolean;
 }
 
 /** Pause before looking at the queue again after a run failed in an unexpected way. */
 const RETRY_MS = 1000;
+/** Longest a cancel waits for the run's container to be gone before answering. */
+const CANCEL_WAIT_MS = 15_000;
 
 /**
- * Picks queued runs oldest first, `concurrency` at a time, and executes them. At start it
- * puts runs a previous process left mid-test back in the queue, and resumes the actions of
- * runs it left `acting`. stop() aborts what is in flight and waits for its clean-up.
+ * Picks queued runs oldest first within `concurrency` and each pipeline's own limit, and
+ * executes them. At start it puts runs a previous process left mid-test back in the queue
+ * and resumes the actions of runs it left `acting`. New runs may supersede older ones of
+ * the same image. stop() lets runs in flight finish for a grace period, then aborts them.
  */
 export class Scheduler {
-  private readonly inFlight = new Map<string, AbortController>();
-  private readonly tasks = new Set<Promise<void>>();
+  private readonly inFlight = new Map<string, Flight>();
+  private readonly executingBy = new Map<string, number>();
+  private readonly pipelines = new Map<string, SchedulerOptions["pipelines"][number]>();
+  /** Pipelines whose queued runs are picked: the configured ones, and any found queued at start. */
+  private readonly names = new Set<string>();
   private executing = 0;
   private running = false;
 
-  constructor(private readonly options: SchedulerOptions) {}
+  constructor(private readonly options: SchedulerOptions) {
+    for (const pipeline of options.pipelines) {
+      this.pipelines.set(pipeline.name, pipeline);
+      this.names.add(pipeline.name);
+    }
+  }
 
   start(): void {
     if (this.running) return;
     this.running = true;
-    const { store, logger, executor } = this.options;
+    const { store, executor } = this.options;
     for (const run of store.runsInStates(["pulling", "testing"])) {
       const reason = `requeued: pushgate restarted while ${run.state}`;
-      if (store.transition(run.id, [run.state], "queued", { reason })) {
-        logger.info("run state", { runId: run.id, state: "queued", reason });
-      }
+      this.moveOf(run)([run.state], "queued", { reason });
     }
-    for (const run of store.runsInStates(["acting"])) this.launch(run, executor.resume);
+    // Runs of a pipeline no longer configured are picked too, and end errored saying so.
+    store.queuedPipelines().forEach((name) => this.names.add(name));
+    for (const run of store.runsInStates(["acting"])) this.launch(run, executor.resume, false);
     this.pump();
   }
 
-  /** Looks at the queue: new runs were recorded. */
-  notify(): void {
+  /** Looks at the queue: runs were recorded. New pushes may supersede older runs first. */
+  notify(newRunIds: readonly string[] = []): void {
+    for (const runId of newRunIds) this.supersedeOlder(runId);
     this.pump();
   }
 
@@ -51,53 +82,113 @@ export class Scheduler {
     return this.inFlight.has(runId);
   }
 
-  /** Cancels a queued or executing run; false when it is neither. */
-  cancel(runId: string): boolean {
-    const controller = this.inFlight.get(runId);
-    if (controller) {
-      controller.abort(new RunAbort("cancel"));
-      return true;
-    }
-    const cancelled = this.options.store.transition(runId, ["queued"], "cancelled", {
-      reason: "cancelled",
-    });
-    if (cancelled) this.options.logger.info("run state", { runId, state: "cancelled" });
-    return cancelled;
+  /** Runs being pulled, tested or finished by this scheduler now. */
+  executingCount(): number {
+    return this.executing;
   }
 
-  /** Aborts every run in flight (they go back to the queue) and waits for their clean-up. */
-  async stop(): Promise<void> {
+  /**
+   * Cancels a queued run, or a run being pulled or tested (its containers are removed
+   * before this resolves). A finished run, or one whose test is over (acting), is refused.
+   */
+  async cancel(runId: string): Promise<CancelOutcome> {
+    const { store } = this.options;
+    const before = store.getRun(runId);
+    if (!before) return { kind: "unknown" };
+    const flight = this.inFlight.get(runId);
+    if (flight?.executing && before.state !== "acting") {
+      flight.controller.abort(new RunAbort("cancel"));
+      let timer: NodeJS.Timeout | undefined;
+      const waited = new Promise((resolve) => (timer = setTimeout(resolve, CANCEL_WAIT_MS)));
+      await Promise.race([flight.task, waited]);
+      clearTimeout(timer);
+    } else if (before.state === "queued") {
+      this.moveOf(before)(["queued"], "cancelled", { reason: "cancelled" });
+    }
+    const after = store.getRun(runId) ?? before;
+    return after.state === "cancelled" && before.state !== "cancelled"
+      ? { kind: "cancelled", run: after }
+      : { kind: "refused", run: after };
+  }
+
+  /**
+   * Stops picking runs, lets those in flight go on for up to `graceMs`, then aborts the rest
+   * (they go back to the queue, or stay `acting` with their verdict) and waits for their
+   * clean-up.
+   */
+  async stop(graceMs = 0): Promise<void> {
     this.running = false;
-    for (const controller of this.inFlight.values()) controller.abort(new RunAbort("shutdown"));
-    await Promise.allSettled([...this.tasks]);
+    const tasks = [...this.inFlight.values()].map((flight) => flight.task);
+    if (graceMs > 0 && tasks.length > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise((resolve) => (timer = setTimeout(resolve, graceMs)));
+      await Promise.race([Promise.allSettled(tasks), grace]);
+      clearTimeout(timer);
+    }
+    for (const flight of this.inFlight.values()) flight.controller.abort(new RunAbort("shutdown"));
+    await Promise.allSettled(tasks);
+  }
+
+  private supersedeOlder(runId: string): void {
+    const run = this.options.store.getRun(runId);
+    const mode = run ? (this.pipelines.get(run.pipeline)?.supersede ?? false) : false;
+    if (!run || mode === false) return;
+    supersedeRuns(runId, mode, {
+      store: this.options.store,
+      moveOf: (older) => this.moveOf(older),
+      abort: (olderId, by) =>
+        this.inFlight.get(olderId)?.controller.abort(new RunAbort("supersede", by)),
+    });
   }
 
   private pump(): void {
     if (!this.running) return;
-    const free = this.options.concurrency - this.executing;
-    if (free <= 0) return;
-    let queued: RunRecord[];
+    let picked: RunRecord[];
     try {
-      queued = this.options.store.runsInStates(["queued"]);
+      picked = pickRuns(
+        this.options.store,
+        this.names,
+        this.options.concurrency - this.executing,
+        (name) => (this.pipelines.get(name)?.concurrency ?? Infinity) - this.executingOf(name),
+      );
     } catch (error) {
       this.options.logger.error("cannot read the queue", { error: String(error) });
       return;
     }
-    for (const run of queued.filter((r) => !this.inFlight.has(r.id)).slice(0, free)) {
-      this.executing += 1;
-      this.launch(run, this.options.executor.execute, () => (this.executing -= 1));
-    }
+    for (const run of picked) this.launch(run, this.options.executor.execute, true);
+  }
+
+  private executingOf(pipeline: string): number {
+    return this.executingBy.get(pipeline) ?? 0;
+  }
+
+  private moveOf(run: RunRecord): MoveRun {
+    const { store, logger, observe } = this.options;
+    const log = logger.child({ runId: run.id, pipeline: run.pipeline });
+    return createMoveRun(store, run, log, observe);
   }
 
   private launch(
     run: RunRecord,
     work: (run: RunRecord, signal: AbortSignal) => Promise<void>,
-    done: () => void = () => undefined,
+    executing: boolean,
   ): void {
     const controller = new AbortController();
-    this.inFlight.set(run.id, controller);
+    const count = (delta: number): void => {
+      if (!executing) return;
+      this.executing += delta;
+      this.executingBy.set(run.pipeline, this.executingOf(run.pipeline) + delta);
+    };
+    count(1);
     let failed = false;
-    const task = work(run, controller.signal)
+    const flight: Flight = {
+      pipeline: run.pipeline,
+      controller,
+      task: Promise.resolve(),
+      executing,
+    };
+    this.inFlight.set(run.id, flight);
+    flight.task = work(run, controller.signal)
       .catch((error: unknown) => {
         failed = true;
         this.options.logger.error("run execution failed", {
@@ -107,11 +198,9 @@ export class Scheduler {
       })
       .finally(() => {
         this.inFlight.delete(run.id);
-        this.tasks.delete(task);
-        done();
+        count(-1);
         if (failed) setTimeout(() => this.pump(), RETRY_MS).unref();
         else this.pump();
       });
-    this.tasks.add(task);
   }
 }

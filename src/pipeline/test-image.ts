@@ -4,8 +4,8 @@ import type { RunOwner } from "../docker/labels.js";
 import type { RunServices } from "../docker/run-services.js";
 import type { TestContainer } from "../docker/test-container.js";
 import type { RunRecord } from "../store/run-store.js";
-import type { OutputCapture } from "./capture-output.js";
 import { chooseTestCommand } from "./choose-test-command.js";
+import type { OutputSink } from "./live-output.js";
 import type { PulledImages } from "./pull-run-images.js";
 import type { StepClock } from "./step-clock.js";
 import { testEnv } from "./test-env.js";
@@ -20,7 +20,7 @@ export interface TestImageInput {
   tests: TestContainer;
   /** The run's services; the caller removes them. */
   services: RunServices;
-  output: OutputCapture;
+  output: OutputSink;
   steps: StepClock;
 }
 

@@ -63,4 +63,13 @@ export const MIGRATIONS: readonly string[] = [
      PRIMARY KEY (run_id, id)
    );
    CREATE INDEX run_actions_unfinished ON run_actions(state) WHERE state IN ('pending', 'sent');`,
+  // image: what a run tests ("registry/repository:tag"), so a newer push of it finds the
+  // older runs to supersede through an index. retry_of: the run a retry was made from.
+  // runs_queue: the oldest queued runs of one pipeline, without reading the whole queue.
+  `ALTER TABLE runs ADD COLUMN image TEXT;
+   ALTER TABLE runs ADD COLUMN retry_of TEXT REFERENCES runs(id);
+   UPDATE runs SET image = (SELECT e.registry || '/' || e.repository || ':' || e.tag
+     FROM events e WHERE e.id = runs.event_id);
+   CREATE INDEX runs_queue ON runs(state, pipeline, id);
+   CREATE INDEX runs_by_image ON runs(image, pipeline, state, id);`,
 ];

@@ -33,6 +33,8 @@ export interface RunRecord {
   finishedAt?: Date;
   /** Timings per step: pull, services, test, actions. */
   steps: Record<string, StepTiming>;
+  /** The run this one retries (POST /api/runs/:id/retry). */
+  retryOf?: string;
 }
 
 /** One event of a delivery to record, with the pipelines it matched. */
@@ -138,6 +140,16 @@ export interface RunStore {
   transition(id: string, from: readonly RunState[], to: RunState, update?: RunUpdate): boolean;
   /** Runs in the given states, oldest first. */
   runsInStates(states: readonly RunState[]): RunRecord[];
+  /** The oldest `limit` queued runs of a pipeline: an index range, whatever the queue's size. */
+  nextQueued(pipeline: string, limit: number): RunRecord[];
+  /** The pipelines that have queued runs. */
+  queuedPipelines(): string[];
+  /** How many runs are in a state now (an index count). */
+  countRuns(state: RunState): number;
+  /** Runs of the same pipeline and image (registry/repository:tag) older than `runId`, in `states`. */
+  olderRunsOfImage(runId: string, states: readonly RunState[]): RunRecord[];
+  /** Queues a new run of the same event and pipeline, linked to it; its id, or undefined. */
+  retry(runId: string, now: Date): string | undefined;
   /** Stores (replaces) a run's captured output. */
   saveOutput(runId: string, output: RunOutput): void;
   getOutput(runId: string): RunOutput | undefined;

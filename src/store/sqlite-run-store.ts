@@ -2,13 +2,13 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
-import type { Verdict } from "../pipeline/outcome.js";
 import { isFinal, type RunState } from "../pipeline/run-states.js";
-import type { SourceName } from "../sources/push-event.js";
 import { MIGRATIONS } from "./migrations.js";
 import { StoreUnavailableError } from "./store-unavailable-error.js";
 import { createIdGenerator } from "./new-id.js";
 import { SqliteRunActions } from "./sqlite-run-actions.js";
+import { imageKeyOf, SELECT_RUN, toRecord, type RunRow } from "./sqlite-run-rows.js";
+import { SqliteRunQueue } from "./sqlite-run-queue.js";
 import type {
   AcceptItem,
   AcceptOutcome,
@@ -23,40 +23,13 @@ import type {
   RunUpdate,
 } from "./run-store.js";
 
-interface RunRow {
-  id: string;
-  pipeline: string;
-  state: RunState;
-  reason: string | null;
-  attempt: number;
-  image_digest: string | null;
-  exit_code: number | null;
-  verdict: Verdict | null;
-  steps: string;
-  created_at: string;
-  updated_at: string;
-  finished_at: string | null;
-  event_id: string;
-  source: SourceName;
-  registry: string;
-  repository: string;
-  tag: string;
-  digest: string | null;
-  pushed_at: string;
-  pusher: string | null;
-  callback_url: string | null;
-  received_at: string;
-}
-
-const SELECT_RUN = `SELECT r.*, e.source, e.registry, e.repository, e.tag, e.digest, e.pushed_at,
-  e.pusher, e.callback_url, e.received_at FROM runs r JOIN events e ON e.id = r.event_id`;
-
 /** The embedded default store: one SQLite file in WAL mode, written synchronously. */
 export class SqliteRunStore implements RunStore {
   private readonly db: Database.Database;
   private readonly newId = createIdGenerator();
   private readonly statements = new Map<string, Database.Statement>();
   private readonly actions: SqliteRunActions;
+  private readonly queue: SqliteRunQueue;
 
   constructor(path: string) {
     if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
@@ -68,6 +41,7 @@ export class SqliteRunStore implements RunStore {
     this.db.pragma("busy_timeout = 5000");
     this.migrate();
     this.actions = new SqliteRunActions(this.db, (sql) => this.prepare(sql));
+    this.queue = new SqliteRunQueue((sql) => this.prepare(sql), this.newId);
   }
 
   private migrate(): void {
@@ -106,8 +80,8 @@ export class SqliteRunStore implements RunStore {
          @pusher, @callbackUrl, @receivedAt)`,
     );
     const insertRun = this.prepare(
-      `INSERT INTO runs (id, event_id, pipeline, state, created_at, updated_at)
-       VALUES (?, ?, ?, 'queued', ?, ?)`,
+      `INSERT INTO runs (id, event_id, pipeline, state, image, created_at, updated_at)
+       VALUES (?, ?, ?, 'queued', ?, ?, ?)`,
     );
     const at = now.toISOString();
     const record = this.db.transaction(() =>
@@ -130,7 +104,7 @@ export class SqliteRunStore implements RunStore {
         });
         const runIds = pipelines.map((pipeline) => {
           const runId = this.newId(now.getTime());
-          insertRun.run(runId, eventId, pipeline, at, at);
+          insertRun.run(runId, eventId, pipeline, imageKeyOf(event), at, at);
           return runId;
         });
         return { kind: "recorded", eventId, runIds };
@@ -219,6 +193,30 @@ export class SqliteRunStore implements RunStore {
       .map(toRecord);
   }
 
+  nextQueued(pipeline: string, limit: number): RunRecord[] {
+    return this.queue.next(pipeline, limit);
+  }
+
+  queuedPipelines(): string[] {
+    return this.queue.pipelines();
+  }
+
+  countRuns(state: RunState): number {
+    return this.queue.count(state);
+  }
+
+  olderRunsOfImage(runId: string, states: readonly RunState[]): RunRecord[] {
+    return this.queue.olderOfImage(runId, states);
+  }
+
+  retry(runId: string, now: Date): string | undefined {
+    try {
+      return this.queue.retry(runId, now);
+    } catch (error) {
+      throw new StoreUnavailableError(error);
+    }
+  }
+
   saveOutput(runId: string, output: RunOutput): void {
     this.prepare(
       `INSERT INTO run_logs (run_id, head, tail, total_bytes, dropped_bytes, updated_at)
@@ -293,33 +291,4 @@ export class SqliteRunStore implements RunStore {
   close(): void {
     if (this.db.open) this.db.close();
   }
-}
-
-function toRecord(row: RunRow): RunRecord {
-  return {
-    id: row.id,
-    pipeline: row.pipeline,
-    state: row.state,
-    ...(row.reason !== null ? { reason: row.reason } : {}),
-    attempt: row.attempt,
-    event: {
-      id: row.event_id,
-      source: row.source,
-      registry: row.registry,
-      repository: row.repository,
-      tag: row.tag,
-      ...(row.digest !== null ? { digest: row.digest } : {}),
-      pushedAt: new Date(row.pushed_at),
-      ...(row.pusher !== null ? { pusher: row.pusher } : {}),
-      ...(row.callback_url !== null ? { callbackUrl: row.callback_url } : {}),
-      receivedAt: new Date(row.received_at),
-    },
-    ...(row.image_digest !== null ? { imageDigest: row.image_digest } : {}),
-    ...(row.exit_code !== null ? { exitCode: row.exit_code } : {}),
-    ...(row.verdict !== null ? { verdict: row.verdict } : {}),
-    createdAt: new Date(row.created_at),
-    updatedAt: new Date(row.updated_at),
-    ...(row.finished_at !== null ? { finishedAt: new Date(row.finished_at) } : {}),
-    steps: JSON.parse(row.steps) as RunRecord["steps"],
-  };
 }

@@ -73,6 +73,7 @@ function setUp(options: { concurrency?: number; performActions?: PerformActions 
     pipelines: config.pipelines,
     registries: config.registries,
     pullTimeoutMs: 30_000,
+    maxAttempts: 3,
     instanceId: store.instanceId(),
     logger,
     ...(options.performActions ? { performActions: options.performActions } : {}),
@@ -81,6 +82,7 @@ function setUp(options: { concurrency?: number; performActions?: PerformActions 
     store,
     executor,
     concurrency: options.concurrency ?? 2,
+    pipelines: config.pipelines,
     logger,
   });
   schedulers.push(scheduler);
@@ -132,20 +134,20 @@ describe("cancelling", () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     const cancelledAt = Date.now();
-    expect(scheduler.cancel(id)).toBe(true);
+    expect(await scheduler.cancel(id)).toMatchObject({ kind: "cancelled" });
     expect(await until(id, FINAL)).toMatchObject({ state: "cancelled", reason: "cancelled" });
     // Killed, not left to finish its 30 s sleep.
     expect(Date.now() - cancelledAt).toBeLessThan(20_000);
     expect(await containersWith(`pushgate.run=${id}`)).toEqual([]);
   });
 
-  it("a queued run ends it cancelled without running it", () => {
+  it("a queued run ends it cancelled without running it", async () => {
     const { scheduler, store, queue } = setUp();
     const id = queue("pass");
-    expect(scheduler.cancel(id)).toBe(true);
+    expect(await scheduler.cancel(id)).toMatchObject({ kind: "cancelled" });
     scheduler.start();
     expect(store.getRun(id)).toMatchObject({ state: "cancelled", attempt: 0 });
-    expect(scheduler.cancel(id)).toBe(false);
+    expect(await scheduler.cancel(id)).toMatchObject({ kind: "refused" });
   });
 });
 

@@ -69,7 +69,7 @@ describe("stopping pushgate mid-test", () => {
     const first = await start(dir);
     const [id = ""] = await pushToHub(first.url, `${ns}/sleep3`, "v1");
     await containersUntil(id, true);
-    await first.stop();
+    await first.stop({ graceMs: 0 });
     expect(await containersWith(`pushgate.run=${id}`)).toEqual([]);
     const store = new SqliteRunStore(first.dbPath);
     expect(store.getRun(id)).toMatchObject({

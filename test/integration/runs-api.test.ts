@@ -92,11 +92,11 @@ describe("API authentication", () => {
 });
 
 describe("health", () => {
-  it("answers /healthz and /readyz with the store's state", async () => {
+  it("answers /healthz and /readyz with the store's and the Docker engine's state", async () => {
     expect(await api("/healthz", null)).toEqual({ status: 200, json: { status: "ok" } });
     expect(await api("/readyz", null)).toEqual({
       status: 200,
-      json: { status: "ready", checks: { store: "ok" } },
+      json: { status: "ready", checks: { store: "ok", docker: "ok" } },
     });
   });
 });

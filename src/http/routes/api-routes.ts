@@ -6,7 +6,9 @@ import { ID_PATTERN } from "../../store/new-id.js";
 import { formatJoiErrors } from "../../validation/format-joi-errors.js";
 import { HttpError } from "../http-error.js";
 import { requireApiToken } from "../middleware/require-api-token.js";
+import type { FollowDeps } from "./follow-run-log.js";
 import { runLog } from "./run-log.js";
+import { cancelRun, retryRun, type RunSteering } from "./run-steering.js";
 import { runView } from "./run-view.js";
 
 interface ListQuery {
@@ -27,10 +29,17 @@ const listQuery = Joi.object<ListQuery>({
   limit: Joi.number().integer().min(1).max(200).default(50),
 }).oxor("status", "state");
 
-/** Run history, newest first, behind the API token. */
-export function apiRoutes(options: { apiToken: string; store: RunStore }): Router {
+export interface ApiOptions extends FollowDeps {
+  apiToken: string;
+  store: RunStore;
+  steering: RunSteering;
+}
+
+/** Run history (newest first), output, cancel and retry, all behind the API token. */
+export function apiRoutes(options: ApiOptions): Router {
   const { store } = options;
   const router = Router();
+  // Before every /api route, matched or not: nothing under /api answers without the token.
   router.use("/api", requireApiToken(options.apiToken));
 
   router.get("/api/runs", (req, res) => {
@@ -64,7 +73,9 @@ export function apiRoutes(options: { apiToken: string; store: RunStore }): Route
     res.json(runView(run, store.listActions(run.id)));
   });
 
-  router.get("/api/runs/:id/log", runLog(store));
+  router.get("/api/runs/:id/log", runLog(options));
+  router.post("/api/runs/:id/cancel", cancelRun(options.steering));
+  router.post("/api/runs/:id/retry", retryRun(options.steering));
 
   return router;
 }

@@ -14,6 +14,9 @@ export function plainHeaders(headers: IncomingHttpHeaders): Record<string, strin
   );
 }
 
+/** Seconds a sender is asked to wait when the backlog is full. */
+export const BACKLOG_RETRY_AFTER_S = 30;
+
 /** The answer a sender gets for each outcome (DESIGN.md's table). */
 export function answerDelivery(res: Response, outcome: DeliveryOutcome): void {
   res.locals.outcome = outcome.kind;
@@ -32,6 +35,15 @@ export function answerDelivery(res: Response, outcome: DeliveryOutcome): void {
         status: "ignored",
         reason: outcome.ignored.join("; ") || "the delivery announced no tagged push",
       });
+      return;
+    case "backlog-full":
+      res
+        .status(429)
+        .set("Retry-After", String(BACKLOG_RETRY_AFTER_S))
+        .json({
+          error: "backlog_full",
+          message: `${outcome.backlog} runs are already queued (limits.backlog); nothing was recorded, retry later`,
+        });
       return;
   }
 }

@@ -6,8 +6,14 @@ export interface ReadinessCheck {
   check: () => void | Promise<void>;
 }
 
-/** /healthz: the process answers. /readyz: every dependency answers, or 503 with the reasons. */
-export function healthRoutes(checks: readonly ReadinessCheck[]): Router {
+/**
+ * /healthz: the process answers. /readyz: every dependency answers, or 503 with the reasons;
+ * 503 "stopping" too once pushgate is shutting down, so a load balancer sends no more work.
+ */
+export function healthRoutes(
+  checks: readonly ReadinessCheck[],
+  isStopping: () => boolean = () => false,
+): Router {
   const router = Router();
   router.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
@@ -24,9 +30,10 @@ export function healthRoutes(checks: readonly ReadinessCheck[]): Router {
       }),
     );
     const ready = results.every(([, result]) => result === "ok");
+    const status = isStopping() ? "stopping" : ready ? "ready" : "not ready";
     res
-      .status(ready ? 200 : 503)
-      .json({ status: ready ? "ready" : "not ready", checks: Object.fromEntries(results) });
+      .status(status === "ready" ? 200 : 503)
+      .json({ status, checks: Object.fromEntries(results) });
   });
   return router;
 }

@@ -1,11 +1,13 @@
 import type { RequestHandler } from "express";
 import Joi from "joi";
-import type { OutputChunk, RunOutput, RunStore } from "../../store/run-store.js";
+import type { OutputChunk, RunOutput } from "../../store/run-store.js";
 import { formatJoiErrors } from "../../validation/format-joi-errors.js";
 import { HttpError } from "../http-error.js";
+import { followRunLog, type FollowDeps } from "./follow-run-log.js";
 
-const query = Joi.object<{ format: "text" | "json" }>({
+const query = Joi.object<{ format: "text" | "json"; follow: boolean }>({
   format: Joi.string().valid("text", "json").default("text"),
+  follow: Joi.boolean().truthy("1").falsy("0").default(false),
 });
 
 const EMPTY: RunOutput = { head: [], tail: [], totalBytes: 0, droppedBytes: 0 };
@@ -13,9 +15,12 @@ const EMPTY: RunOutput = { head: [], tail: [], totalBytes: 0, droppedBytes: 0 };
 /**
  * GET /api/runs/:id/log — the run's captured test output. text/plain by default, stdout
  * and stderr interleaved as they came, with a marker where bytes were dropped; with
- * ?format=json, the pieces with their stream names and the byte counts.
+ * ?format=json, the pieces with their stream names and the byte counts; with ?follow=1,
+ * a Server-Sent Events stream that goes on while the run is live. Configured secrets a test
+ * printed are masked.
  */
-export function runLog(store: RunStore): RequestHandler {
+export function runLog(deps: FollowDeps): RequestHandler {
+  const { store, redact } = deps;
   return (req, res) => {
     const result = query.validate(req.query, { abortEarly: false, errors: { label: false } });
     if (result.error) {
@@ -26,7 +31,11 @@ export function runLog(store: RunStore): RequestHandler {
     const id = String(req.params.id);
     const run = store.getRun(id);
     if (!run) throw new HttpError(404, "not_found", `no run ${id}`);
-    const output = store.getOutput(id) ?? EMPTY;
+    if (result.value.follow) {
+      followRunLog(req, res, run, deps);
+      return;
+    }
+    const output = masked(store.getOutput(id) ?? EMPTY, redact);
     if (result.value.format === "json") {
       res.json({ runId: id, state: run.state, ...output });
       return;
@@ -37,6 +46,11 @@ export function runLog(store: RunStore): RequestHandler {
       .set("Pushgate-Dropped-Bytes", String(output.droppedBytes))
       .send(renderText(output));
   };
+}
+
+function masked(output: RunOutput, redact: (text: string) => string): RunOutput {
+  const mask = (chunk: OutputChunk) => ({ stream: chunk.stream, text: redact(chunk.text) });
+  return { ...output, head: output.head.map(mask), tail: output.tail.map(mask) };
 }
 
 function renderText(output: RunOutput): string {

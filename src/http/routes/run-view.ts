@@ -28,6 +28,7 @@ export function runView(
     state: run.state,
     reason: run.reason ?? null,
     attempt: run.attempt,
+    retryOf: run.retryOf ?? null,
     image: `${imageNameOf(event)}:${event.tag}`,
     imageDigest: run.imageDigest ?? null,
     exitCode: run.exitCode ?? null,

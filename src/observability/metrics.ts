@@ -1,0 +1,98 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import type { RunMoved } from "../pipeline/move-run.js";
+
+/** What the gauges read when Prometheus scrapes. */
+export interface MetricsSources {
+  /** Runs waiting in the queue. */
+  queued: () => number;
+  /** Runs whose test container is running. */
+  testing: () => number;
+}
+
+const VERDICTS = new Set(["passed", "failed", "errored"]);
+const FINAL = new Set([...VERDICTS, "cancelled", "superseded"]);
+const STEP_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800];
+
+/**
+ * pushgate's Prometheus metrics, in a registry of its own (two pushgates in one process,
+ * as in the tests, never share counters). Labels hold no secrets: sources, statuses,
+ * pipeline names, states, steps and action kinds.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly webhooks: Counter<"source" | "status">;
+  private readonly runs: Counter<"pipeline" | "state">;
+  private readonly steps: Histogram<"step">;
+  private readonly actions: Counter<"kind" | "state">;
+
+  constructor(sources: MetricsSources) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry });
+    this.webhooks = new Counter({
+      name: "pushgate_webhooks_total",
+      help: "Webhook deliveries by source and the HTTP status answered",
+      labelNames: ["source", "status"],
+      registers,
+    });
+    this.runs = new Counter({
+      name: "pushgate_runs_total",
+      help: "Runs that ended, by pipeline and final state",
+      labelNames: ["pipeline", "state"],
+      registers,
+    });
+    this.steps = new Histogram({
+      name: "pushgate_step_duration_seconds",
+      help: "Duration of each step (pull, services, test, actions) of runs that got a verdict",
+      labelNames: ["step"],
+      buckets: STEP_BUCKETS,
+      registers,
+    });
+    this.actions = new Counter({
+      name: "pushgate_actions_total",
+      help: "Outcome actions that ended, by kind and state (done, failed, refused)",
+      labelNames: ["kind", "state"],
+      registers,
+    });
+    new Gauge({
+      name: "pushgate_queue_depth",
+      help: "Runs waiting in the queue",
+      registers,
+      collect() {
+        this.set(sources.queued());
+      },
+    });
+    new Gauge({
+      name: "pushgate_tests_running",
+      help: "Runs whose test is running now",
+      registers,
+      collect() {
+        this.set(sources.testing());
+      },
+    });
+  }
+
+  webhookAnswered(source: string, status: number): void {
+    this.webhooks.inc({ source, status: String(status) });
+  }
+
+  runMoved({ pipeline, to, update }: RunMoved): void {
+    if (!FINAL.has(to)) return;
+    this.runs.inc({ pipeline, state: to });
+    if (!VERDICTS.has(to)) return;
+    for (const [step, timing] of Object.entries(update.steps ?? {})) {
+      if (timing.ms !== undefined) this.steps.observe({ step }, timing.ms / 1000);
+    }
+  }
+
+  actionEnded(kind: string, state: string): void {
+    this.actions.inc({ kind, state });
+  }
+
+  contentType(): string {
+    return this.registry.contentType;
+  }
+
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+}
