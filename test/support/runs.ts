@@ -3,6 +3,7 @@ import { getJson, post } from "./http.js";
 import { API_TOKEN, WEBHOOK_TOKEN } from "./test-config.js";
 
 const FINAL = ["passed", "failed", "errored", "cancelled", "superseded"];
+const FINAL_LINE = new RegExp(`"message":"run state".*"state":"(${FINAL.join("|")})"`);
 
 export interface RunJson {
   id: string;
@@ -56,4 +57,12 @@ export async function runLogText(
     headers: { authorization: `Bearer ${API_TOKEN}` },
   });
   return { status: response.status, text: await response.text(), headers: response.headers };
+}
+
+/**
+ * The log lines (JSON, as pushgate wrote them) saying a run reached a final state: exactly
+ * one for a run that was executed once to completion, whatever the restarts in between.
+ */
+export function finalStateLines(lines: readonly string[], runId: string): string[] {
+  return lines.filter((line) => line.includes(`"runId":"${runId}"`) && FINAL_LINE.test(line));
 }
