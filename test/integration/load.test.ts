@@ -57,7 +57,7 @@ function mostAtOnce(runs: readonly RunJson[]): number {
 }
 
 /** Ids of the queued runs of a repository, oldest first. */
-async function queuedIdsOf(pushgate: TestPushgate, repository: string): Promise<string[]> {
+function queuedIdsOf(pushgate: TestPushgate, repository: string): string[] {
   const store = new SqliteRunStore(pushgate.dbPath);
   try {
     return store
@@ -197,7 +197,7 @@ pipelines:
       store.close();
     }
     // Room again: the same delivery sent again is recorded (it was not remembered as seen).
-    const fast = await queuedIdsOf(pushgate, `${ns}/fast`);
+    const fast = queuedIdsOf(pushgate, `${ns}/fast`);
     for (const id of fast) {
       const cancelled = await post(`${pushgate.url}/api/runs/${id}/cancel`, "", {
         authorization: `Bearer ${API_TOKEN}`,

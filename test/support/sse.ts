@@ -52,9 +52,12 @@ export async function openEventStream(url: string, token: string): Promise<Event
     contentType: response.headers.get("content-type"),
     async next() {
       while (pending.length === 0 && !ended && reader) {
-        const { done, value } = await reader.read().catch(() => ({ done: true, value: undefined }));
-        if (done) ended = true;
-        else buffer += decoder.decode(value, { stream: true });
+        const chunk: { done: boolean; value?: Uint8Array } = await reader
+          .read()
+          .then((read) => ({ done: read.done, value: read.value as Uint8Array | undefined }))
+          .catch(() => ({ done: true }));
+        if (chunk.done || !chunk.value) ended = true;
+        else buffer += decoder.decode(chunk.value, { stream: true });
         parse();
       }
       return pending.shift();
