@@ -171,7 +171,7 @@ export interface RunStore {
   updateAction(runId: string, actionId: string, update: ActionUpdate, now: Date): void;
   /** Actions not confirmed done (pending or sent) of every run, oldest run first. */
   unfinishedActions(): ActionRecord[];
-  /** Throws when the store cannot be read. */
+  /** Throws when the store cannot be read or written. */
   ping(): void;
   close(): void;
 }

@@ -23,6 +23,11 @@ import type {
   RunUpdate,
 } from "./run-store.js";
 
+/** How long a statement waits for another process's lock before the store counts as unavailable. */
+const BUSY_MS = 5000;
+/** The same, for the readiness check: it answers quickly. */
+const PING_BUSY_MS = 500;
+
 /** The embedded default store: one SQLite file in WAL mode, written synchronously. */
 export class SqliteRunStore implements RunStore {
   private readonly db: Database.Database;
@@ -38,7 +43,7 @@ export class SqliteRunStore implements RunStore {
     // FULL: a run acknowledged with 202 survives power loss, not only a process crash.
     this.db.pragma("synchronous = FULL");
     this.db.pragma("foreign_keys = ON");
-    this.db.pragma("busy_timeout = 5000");
+    this.db.pragma(`busy_timeout = ${BUSY_MS}`);
     this.migrate();
     this.actions = new SqliteRunActions(this.db, (sql) => this.prepare(sql));
     this.queue = new SqliteRunQueue((sql) => this.prepare(sql), this.newId);
@@ -281,10 +286,15 @@ export class SqliteRunStore implements RunStore {
   }
 
   ping(): void {
+    // A delivery needs a write: take the write lock and let it go, waiting briefly for it.
+    this.db.pragma(`busy_timeout = ${PING_BUSY_MS}`);
     try {
       this.prepare("SELECT count(*) FROM runs").get();
+      this.db.exec("BEGIN IMMEDIATE; ROLLBACK");
     } catch (error) {
       throw new StoreUnavailableError(error);
+    } finally {
+      this.db.pragma(`busy_timeout = ${BUSY_MS}`);
     }
   }
 
