@@ -3,6 +3,16 @@ import type { RunRecord } from "./run-store.js";
 import type { Prepare } from "./sqlite-run-actions.js";
 import { SELECT_RUN, toRecord, type RunRow } from "./sqlite-run-rows.js";
 
+/** The queue's statements (exported so a test can check their query plans). */
+export const QUEUE_SQL = {
+  next: `${SELECT_RUN} WHERE r.state = 'queued' AND r.pipeline = ? ORDER BY r.id ASC LIMIT ?`,
+  pipelines: "SELECT DISTINCT pipeline FROM runs WHERE state = 'queued' ORDER BY pipeline",
+  count: "SELECT count(*) AS n FROM runs WHERE state = ?",
+  olderOfImage: (states: number) => `${SELECT_RUN} JOIN runs newer ON newer.id = ?
+    WHERE r.image = newer.image AND r.pipeline = newer.pipeline AND r.id < newer.id
+      AND r.state IN (${Array.from({ length: states }, () => "?").join(", ")}) ORDER BY r.id ASC`,
+};
+
 /**
  * The SQLite store's queue: what the scheduler picks, counts and supersedes. Every query
  * reads an index range (runs_queue, runs_by_image), so a long backlog does not make a pick
@@ -15,37 +25,24 @@ export class SqliteRunQueue {
   ) {}
 
   next(pipeline: string, limit: number): RunRecord[] {
-    return this.prepare<[string, number], RunRow>(
-      `${SELECT_RUN} WHERE r.state = 'queued' AND r.pipeline = ? ORDER BY r.id ASC LIMIT ?`,
-    )
+    return this.prepare<[string, number], RunRow>(QUEUE_SQL.next)
       .all(pipeline, limit)
       .map(toRecord);
   }
 
   pipelines(): string[] {
-    return this.prepare<[], { pipeline: string }>(
-      "SELECT DISTINCT pipeline FROM runs WHERE state = 'queued' ORDER BY pipeline",
-    )
+    return this.prepare<[], { pipeline: string }>(QUEUE_SQL.pipelines)
       .all()
       .map((row) => row.pipeline);
   }
 
   count(state: RunState): number {
-    return (
-      this.prepare<[RunState], { n: number }>("SELECT count(*) AS n FROM runs WHERE state = ?").get(
-        state,
-      )?.n ?? 0
-    );
+    return this.prepare<[RunState], { n: number }>(QUEUE_SQL.count).get(state)?.n ?? 0;
   }
 
   olderOfImage(runId: string, states: readonly RunState[]): RunRecord[] {
     if (states.length === 0) return [];
-    const marks = states.map(() => "?").join(", ");
-    return this.prepare<string[], RunRow>(
-      `${SELECT_RUN} JOIN runs newer ON newer.id = ?
-         WHERE r.image = newer.image AND r.pipeline = newer.pipeline AND r.id < newer.id
-           AND r.state IN (${marks}) ORDER BY r.id ASC`,
-    )
+    return this.prepare<string[], RunRow>(QUEUE_SQL.olderOfImage(states.length))
       .all(runId, ...states)
       .map(toRecord);
   }

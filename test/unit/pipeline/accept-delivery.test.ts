@@ -31,13 +31,14 @@ afterEach(() => {
 });
 
 /** An intake over a store file, as pushgate builds it; a second call on the same file is a restart. */
-function startIntake(dbPath: string): DeliveryIntake {
+function startIntake(dbPath: string, backlog?: number): DeliveryIntake {
   const store = new SqliteRunStore(dbPath);
   const intake = createDeliveryIntake({
     store,
     matchPipelines: compilePipelineMatcher(config.pipelines),
     resolveRegistry: compileRegistryResolver(config.registries),
     dedupeTtlMs: 3_600_000,
+    ...(backlog !== undefined ? { backlog } : {}),
   });
   open.push({ intake, store });
   return intake;
@@ -112,5 +113,51 @@ describe("one push, many notifications", () => {
       JSON.stringify(envelope).replaceAll("65c19fca", "75c19fca"),
     ) as unknown;
     expect((await deliver(intake, rebuilt)).kind).toBe("queued");
+  });
+});
+
+describe("the backlog (limits.backlog)", () => {
+  const push = (tag: string): PushEvent => ({
+    source: "registry",
+    registry: "127.0.0.1:45999",
+    repository: "team/app",
+    tag,
+    pushedAt: new Date(0),
+  });
+
+  it("refuses a delivery that would pass it, records nothing of it, and forgets it", async () => {
+    const dbPath = join(tempDir(), "pushgate.db");
+    const intake = startIntake(dbPath, 2);
+    expect((await intake.accept([push("v1")])).kind).toBe("queued");
+    expect(await intake.accept([push("v2"), push("v3")])).toEqual({
+      kind: "backlog-full",
+      backlog: 2,
+    });
+    const store = open.at(-1)?.store;
+    expect(store?.listRuns({ limit: 10 }).map((r) => r.event.tag)).toEqual(["v1"]);
+
+    expect((await intake.accept([push("v2")])).kind).toBe("queued");
+    expect((await intake.accept([push("v3")])).kind).toBe("backlog-full");
+    const [oldest] = store?.runsInStates(["queued"]) ?? [];
+    store?.transition(oldest?.id ?? "", ["queued"], "pulling");
+    // Room again: v3 is not taken for a duplicate of the refused delivery.
+    expect((await intake.accept([push("v3")])).kind).toBe("queued");
+    // A duplicate is answered as such even when the backlog is full.
+    expect(await intake.accept([push("v2")])).toEqual({ kind: "duplicate" });
+  });
+
+  it("counts deliveries that arrive together, before their group commit, against it", async () => {
+    const intake = startIntake(join(tempDir(), "pushgate.db"), 3);
+    const outcomes = await Promise.all(
+      ["v1", "v2", "v3", "v4", "v5"].map((tag) => intake.accept([push(tag)])),
+    );
+    expect(outcomes.map((o) => o.kind)).toEqual([
+      "queued",
+      "queued",
+      "queued",
+      "backlog-full",
+      "backlog-full",
+    ]);
+    expect(open.at(-1)?.store.countRuns("queued")).toBe(3);
   });
 });

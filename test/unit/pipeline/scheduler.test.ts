@@ -1,0 +1,193 @@
+import { PassThrough } from "node:stream";
+import { afterEach, describe, expect, it } from "vitest";
+import type { PipelineConfig } from "../../../src/config/config.js";
+import { createLogger } from "../../../src/observability/logger.js";
+import type { RunExecutor } from "../../../src/pipeline/execute-run.js";
+import { RunAbort, abortKindOf } from "../../../src/pipeline/run-abort.js";
+import type { RunState } from "../../../src/pipeline/run-states.js";
+import { Scheduler } from "../../../src/pipeline/scheduler.js";
+import { dedupeKeyOf } from "../../../src/sources/push-event.js";
+import { SqliteRunStore } from "../../../src/store/sqlite-run-store.js";
+
+// The scheduler with a stand-in executor that holds each run until the test lets it go.
+type Limits = Pick<PipelineConfig, "name" | "concurrency" | "supersede">;
+const logger = createLogger({ level: "error", secrets: [], stream: new PassThrough() });
+const stores: SqliteRunStore[] = [];
+const schedulers: Scheduler[] = [];
+afterEach(async () => {
+  await Promise.all(schedulers.splice(0).map((s) => s.stop()));
+  stores.splice(0).forEach((s) => s.close());
+});
+
+const WHERE_ABORTED: Record<string, RunState> = {
+  shutdown: "queued",
+  cancel: "cancelled",
+  supersede: "superseded",
+};
+
+function setUp(concurrency: number, pipelines: Limits[]) {
+  const store = new SqliteRunStore(":memory:");
+  stores.push(store);
+  const started: string[] = [];
+  const release = new Map<string, () => void>();
+  const aborted = new Map<string, RunAbort | undefined>();
+  const execute: RunExecutor["execute"] = (run, signal) => {
+    store.transition(run.id, ["queued"], "testing");
+    started.push(run.id);
+    return new Promise<void>((resolve) => {
+      release.set(run.id, () => {
+        store.transition(run.id, ["testing"], "passed");
+        resolve();
+      });
+      signal.addEventListener("abort", () => {
+        aborted.set(run.id, signal.reason instanceof RunAbort ? signal.reason : undefined);
+        store.transition(run.id, ["testing"], WHERE_ABORTED[abortKindOf(signal)] ?? "errored");
+        resolve();
+      });
+    });
+  };
+  const scheduler = new Scheduler({
+    store,
+    executor: { execute, resume: execute },
+    concurrency,
+    pipelines,
+    logger,
+  });
+  schedulers.push(scheduler);
+  let pushes = 0;
+  const queue = (pipeline: string, tag = "v1"): string => {
+    const event = {
+      source: "registry" as const,
+      registry: "r:5000",
+      repository: "acme/app",
+      tag,
+      pushedAt: new Date(1_700_000_000_000 + pushes++),
+    };
+    const [outcome] = store.accept(
+      [{ event, dedupeKey: dedupeKeyOf(event), pipelines: [pipeline] }],
+      new Date(),
+    );
+    const id = outcome?.kind === "recorded" ? (outcome.runIds[0] ?? "") : "";
+    scheduler.notify([id]);
+    return id;
+  };
+  const finish = async (id: string) => {
+    release.get(id)?.();
+    await new Promise((resolve) => setImmediate(resolve));
+  };
+  const stateOf = (id: string) => store.getRun(id)?.state;
+  return { store, scheduler, started, aborted, queue, finish, stateOf };
+}
+
+const pipeline = (name: string, more: Partial<Limits> = {}): Limits => ({
+  name,
+  supersede: false,
+  ...more,
+});
+
+describe("picking runs", () => {
+  it("starts the oldest first within the global limit and each pipeline's own", async () => {
+    const { scheduler, started, queue, finish } = setUp(3, [
+      pipeline("one", { concurrency: 1 }),
+      pipeline("other"),
+    ]);
+    const ones = [queue("one"), queue("one"), queue("one")];
+    const others = [queue("other"), queue("other"), queue("other")];
+    scheduler.start();
+    expect(started).toEqual([ones[0], others[0], others[1]]);
+    await finish(others[0] ?? "");
+    expect(started.at(-1)).toBe(others[2]); // "one" is at its limit: the other pipeline goes on
+    await finish(ones[0] ?? "");
+    expect(started.at(-1)).toBe(ones[1]);
+    expect(scheduler.executingCount()).toBe(3);
+  });
+
+  it("puts runs a previous process left mid-test back in the queue at start", () => {
+    const { store, scheduler, started, queue } = setUp(2, [pipeline("web")]);
+    const id = queue("web");
+    store.transition(id, ["queued"], "testing", { attempt: 1 });
+    const other = queue("web");
+    scheduler.start();
+    expect(started).toEqual([id, other]);
+    expect(store.getRun(id)?.reason).toBe("requeued: pushgate restarted while testing");
+  });
+});
+
+describe("stopping", () => {
+  it("waits for runs that finish within the grace period and aborts none of them", async () => {
+    const { scheduler, aborted, queue, finish, stateOf } = setUp(2, [pipeline("web")]);
+    scheduler.start();
+    const id = queue("web");
+    const stopped = scheduler.stop(10_000);
+    const waiting = queue("web"); // recorded while stopping: left queued
+    await finish(id);
+    await stopped;
+    expect([stateOf(id), stateOf(waiting), aborted.size]).toEqual(["passed", "queued", 0]);
+  });
+
+  it("aborts what is still running when the grace period is over: back to the queue", async () => {
+    const { scheduler, aborted, queue, stateOf } = setUp(2, [pipeline("web")]);
+    scheduler.start();
+    const id = queue("web");
+    await scheduler.stop(50);
+    expect(aborted.get(id)?.kind).toBe("shutdown");
+    expect(stateOf(id)).toBe("queued");
+  });
+});
+
+describe("cancel", () => {
+  it("cancels a queued run, stops a running one, refuses a finished one, knows no other", async () => {
+    const { scheduler, aborted, queue, finish } = setUp(1, [pipeline("web")]);
+    scheduler.start();
+    const running = queue("web");
+    const waiting = queue("web");
+    expect(await scheduler.cancel(waiting)).toMatchObject({
+      kind: "cancelled",
+      run: { state: "cancelled" },
+    });
+    expect(await scheduler.cancel(running)).toMatchObject({ kind: "cancelled" });
+    expect(aborted.get(running)?.kind).toBe("cancel");
+    const done = queue("web");
+    await finish(done);
+    expect(await scheduler.cancel(done)).toMatchObject({
+      kind: "refused",
+      run: { state: "passed" },
+    });
+    expect(await scheduler.cancel("01ARZ3NDEKTSV4RRFFQ69G5FAV")).toEqual({ kind: "unknown" });
+  });
+});
+
+describe("supersede", () => {
+  it("queued: a newer push of the same tag supersedes older queued runs of its pipeline only", () => {
+    const { scheduler, store, started, queue, stateOf } = setUp(1, [
+      pipeline("web", { supersede: "queued" }),
+      pipeline("keep"),
+    ]);
+    scheduler.start();
+    const running = queue("web");
+    const older = queue("web");
+    const kept = queue("keep");
+    const otherTag = queue("web", "v2");
+    const newer = queue("web");
+    expect(started).toEqual([running]);
+    expect([stateOf(older), stateOf(kept), stateOf(otherTag), stateOf(newer)]).toEqual([
+      "superseded",
+      "queued",
+      "queued",
+      "queued",
+    ]);
+    expect(store.getRun(older)?.reason).toBe(`superseded by ${newer}`);
+    expect(stateOf(running)).toBe("testing");
+  });
+
+  it("running: a newer push also stops the run being tested, naming itself", () => {
+    const { scheduler, aborted, queue, stateOf } = setUp(2, [
+      pipeline("web", { supersede: "running" }),
+    ]);
+    scheduler.start();
+    const older = queue("web");
+    const newer = queue("web");
+    expect(aborted.get(older)).toMatchObject({ kind: "supersede", by: newer });
+    expect([stateOf(older), stateOf(newer)]).toEqual(["superseded", "testing"]);
+  });
+});
