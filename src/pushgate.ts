@@ -14,11 +14,11 @@ import { closeServer, listen } from "./http/listen.js";
 import { createLogger, type Logger } from "./observability/logger.js";
 import { redactSecrets } from "./observability/redact-secrets.js";
 import { Metrics } from "./observability/metrics.js";
+import { observeRuns } from "./observability/observe-runs.js";
 import { createDeliveryIntake } from "./pipeline/accept-delivery.js";
 import { createRunExecutor } from "./pipeline/execute-run.js";
 import { LiveOutput } from "./pipeline/live-output.js";
 import { compilePipelineMatcher } from "./pipeline/match-pipelines.js";
-import type { RunObserver } from "./pipeline/move-run.js";
 import { compileRegistryResolver } from "./pipeline/resolve-registry.js";
 import { createRetryRun } from "./pipeline/retry-run.js";
 import { Scheduler } from "./pipeline/scheduler.js";
@@ -67,10 +67,7 @@ export async function startPushgate(
     queued: () => store.countRuns("queued"),
     testing: () => store.countRuns("testing"),
   });
-  const observe: RunObserver = (moved) => {
-    metrics.runMoved(moved);
-    live.moved(moved.runId, moved.to);
-  };
+  const observe = observeRuns({ metrics, live, store });
   const scheduler = new Scheduler({
     store,
     concurrency: config.docker.concurrency,

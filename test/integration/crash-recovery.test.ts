@@ -4,6 +4,7 @@ import { SqliteRunStore } from "../../src/store/sqlite-run-store.js";
 import { buildTestImage } from "../support/build-test-image.js";
 import { containersWith } from "../support/docker-objects.js";
 import { getJson, post } from "../support/http.js";
+import { startHttpReceiver, type HttpReceiver } from "../support/http-receiver.js";
 import { sharedRegistry } from "../support/registry.js";
 import { finalStateLines, pushToHub, waitForRun } from "../support/runs.js";
 import { spawnPushgate, type SpawnedPushgate } from "../support/spawn-pushgate.js";
@@ -13,18 +14,23 @@ import { waitFor } from "../support/wait-for.js";
 // kill -9 of the real process at awkward moments, then a restart on the same store.
 const ns = `crash-${randomBytes(4).toString("hex")}`;
 const processes: SpawnedPushgate[] = [];
+const receivers: HttpReceiver[] = [];
 
-const yaml = (dir: string, extra = "") =>
+const yaml = (dir: string, extra = "", pipelines = "") =>
   testConfigYaml(
     dir,
     `registries: [{ host: docker.io, mirror: "${sharedRegistry()}" }]
 docker: { concurrency: 2${extra} }
-pipelines: [{ name: crash, match: { repository: "${ns}/*" }, test: { timeout: 90s } }]
+actions: { timeout: 60s, attempts: 1 }
+pipelines:
+${pipelines}  - name: crash
+    match: { repository: ["${ns}/sleep", "${ns}/long", "${ns}/fast"] }
+    test: { timeout: 90s }
 `,
   );
 
-async function spawn(dir: string, extra = ""): Promise<SpawnedPushgate> {
-  const pushgate = await spawnPushgate(dir, yaml(dir, extra));
+async function spawn(dir: string, extra = "", pipelines = ""): Promise<SpawnedPushgate> {
+  const pushgate = await spawnPushgate(dir, yaml(dir, extra, pipelines));
   processes.push(pushgate);
   return pushgate;
 }
@@ -45,10 +51,12 @@ beforeAll(async () => {
       lines: ['CMD ["sleep", "60"]'],
     }),
     buildTestImage({ reference: `${sharedRegistry()}/${ns}/fast:v1`, lines: ['CMD ["true"]'] }),
+    buildTestImage({ reference: `${sharedRegistry()}/${ns}/acting:v1`, lines: ['CMD ["true"]'] }),
   ]);
 }, 120_000);
 afterEach(async () => {
   await Promise.all(processes.splice(0).map((p) => p.kill("SIGTERM")));
+  await Promise.all(receivers.splice(0).map((r) => r.close()));
 });
 
 describe("SIGKILL mid-test, then a restart", () => {
@@ -96,6 +104,39 @@ describe("SIGKILL mid-test, then a restart", () => {
     await waitFor("the leftover container to be reaped", async () =>
       (await containersWith(`pushgate.run=${id}`)).length === 0 ? true : undefined,
     );
+  });
+});
+
+describe("SIGKILL while a run's actions are being sent", () => {
+  it("sends again, after the restart, only the actions not confirmed done", async () => {
+    const [first, second] = [await startHttpReceiver(), await startHttpReceiver()];
+    receivers.push(first, second);
+    const pipelines = `  - name: acting
+    match: { repository: "${ns}/acting" }
+    test: { timeout: 30s }
+    on:
+      success:
+        - webhook: { url: "${first.url}/first" }
+        - webhook: { url: "${second.url}/second" }
+`;
+    const dir = tempDir();
+    second.answerNext(0); // the second action's call hangs: pushgate is killed meanwhile
+    const crashed = await spawn(dir, "", pipelines);
+    const [id = ""] = await pushToHub(crashed.url, `${ns}/acting`, "v1");
+    await waitFor("the second action's call", () =>
+      second.requests.length > 0 ? true : undefined,
+    );
+    await crashed.kill("SIGKILL");
+
+    const restarted = await spawn(dir, "", pipelines);
+    const run = await waitForRun(restarted.url, id);
+    expect(run).toMatchObject({ state: "passed", attempt: 1 });
+    expect(first.requests.map((r) => r.path)).toEqual(["/first"]);
+    expect(second.requests.map((r) => r.path)).toEqual(["/second", "/second"]);
+    expect(second.requests.map((r) => r.headers["x-pushgate-run-id"])).toEqual([id, id]);
+    const { json } = await getJson(`${restarted.url}/api/runs/${id}`, API_TOKEN);
+    expect((json.actions as { state: string }[]).map((a) => a.state)).toEqual(["done", "done"]);
+    expect(finalStateLines([...crashed.output, ...restarted.output], id)).toHaveLength(1);
   });
 });
 

@@ -3,6 +3,7 @@ import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTestImage } from "../support/build-test-image.js";
 import { getJson, post } from "../support/http.js";
+import { startHttpReceiver } from "../support/http-receiver.js";
 import { sharedRegistry } from "../support/registry.js";
 import { pushToHub, waitForRun } from "../support/runs.js";
 import { startTestPushgate, type TestPushgate } from "../support/start-test-pushgate.js";
@@ -45,12 +46,20 @@ afterAll(() => Promise.all(started.map((p) => p.stop({ graceMs: 0 }))));
 
 describe("GET /metrics", () => {
   it("counts webhooks by source and answer, runs by result, step durations, queue and running tests", async () => {
+    const hooks = await startHttpReceiver();
     const pushgate = await start(
       `registries: [{ host: docker.io, mirror: "${sharedRegistry()}" }]
-pipelines: [{ name: obs, match: { repository: "${ns}/*" } }]`,
+pipelines:
+  - name: obs
+    match: { repository: "${ns}/*" }
+    on:
+      success: [{ webhook: { url: "${hooks.url}/passed" } }]
+      failure: [{ webhook: { url: "${hooks.url}/failed" } }]`,
       true,
     );
     const passed = await pushToHub(pushgate.url, `${ns}/pass`, "v1");
+    await waitForRun(pushgate.url, passed[0] ?? "");
+    hooks.answerNext(403);
     const failed = await pushToHub(pushgate.url, `${ns}/fail`, "v1");
     await post(`${pushgate.url}/dockerhub-webhook/wrong-token-123/notify`, {});
     await post(`${pushgate.url}/dockerhub-webhook/${WEBHOOK_TOKEN}/notify`, { repository: {} });
@@ -72,9 +81,12 @@ pipelines: [{ name: obs, match: { repository: "${ns}/*" } }]`,
     expect(sample(text, `pushgate_step_duration_seconds_count{step="pull"}`)).toBe(2);
     expect(sample(text, `pushgate_step_duration_seconds_count{step="test"}`)).toBe(2);
     expect(sample(text, `pushgate_step_duration_seconds_sum{step="test"}`)).toBeGreaterThan(0);
+    expect(sample(text, `pushgate_step_duration_seconds_count{step="actions"}`)).toBe(2);
+    expect(sample(text, `pushgate_actions_total{kind="webhook",state="done"}`)).toBe(1);
+    expect(sample(text, `pushgate_actions_total{kind="webhook",state="failed"}`)).toBe(1);
+    await hooks.close();
     expect(sample(text, "pushgate_tests_running")).toBe(1);
     expect(sample(text, "pushgate_queue_depth")).toBe(0);
-    expect(text).toContain("# TYPE pushgate_actions_total counter");
     expect(text).toContain("process_resident_memory_bytes");
   });
 

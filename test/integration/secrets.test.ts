@@ -4,7 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTestImage } from "../support/build-test-image.js";
 import { fixtureBytes } from "../support/fixtures.js";
 import { sharedRegistry } from "../support/registry.js";
+import { JENKINS_PARAMETER_NAMES } from "../../src/actions/jenkins-parameters-of.js";
 import { getJson } from "../support/http.js";
+import { startHttpReceiver, type HttpReceiver } from "../support/http-receiver.js";
+import { startJenkinsStandin, type JenkinsStandin } from "../support/jenkins-standin.js";
 import { pushToHub, waitForRun } from "../support/runs.js";
 import { spawnPushgate } from "../support/spawn-pushgate.js";
 import { startTestPushgate, type TestPushgate } from "../support/start-test-pushgate.js";
@@ -25,19 +28,32 @@ const SECRETS = {
   REGISTRY_PASSWORD: random("registry-pass"),
   JENKINS_TOKEN: random("jenkins-token"),
   DB_PASSWORD: random("db-pass"),
+  HOOK_TOKEN: random("hook-auth"),
+  SLACK_URL: "", // set once the receiver standing in for Slack listens
 };
-const ALL_SECRETS = [WEBHOOK_TOKEN, OTHER_WEBHOOK_TOKEN, API_TOKEN, ...Object.values(SECRETS)];
+const allSecrets = () => [WEBHOOK_TOKEN, OTHER_WEBHOOK_TOKEN, API_TOKEN, ...Object.values(SECRETS)];
+let jenkins: JenkinsStandin;
+let hooks: HttpReceiver;
 
 beforeAll(async () => {
-  await buildTestImage({
-    reference: `${sharedRegistry()}/${ns}/leaky:v1`,
-    lines: ['CMD ["sh", "-c", "echo connecting with $DB_PASSWORD; echo token=$DB_PASSWORD >&2"]'],
-  });
+  [jenkins, hooks] = await Promise.all([
+    startJenkinsStandin({
+      users: { pushgate: { token: SECRETS.JENKINS_TOKEN } },
+      jobs: { "deploy/web": { parameters: [...JENKINS_PARAMETER_NAMES] } },
+    }),
+    startHttpReceiver(),
+    buildTestImage({
+      reference: `${sharedRegistry()}/${ns}/leaky:v1`,
+      lines: ['CMD ["sh", "-c", "echo connecting with $DB_PASSWORD; echo token=$DB_PASSWORD >&2"]'],
+    }),
+  ]);
+  SECRETS.SLACK_URL = `${hooks.url}/services/T000/B000/${random("slack")}`;
 }, 120_000);
+afterAll(() => Promise.all([jenkins.close(), hooks.close()]));
 
 /** Every way a secret can show up in a line: raw, inside JSON, in a URL. */
 function leaks(text: string): string[] {
-  return ALL_SECRETS.filter((secret) =>
+  return allSecrets().filter((secret) =>
     [secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)].some((form) =>
       text.includes(form),
     ),
@@ -51,11 +67,17 @@ describe("a realistic session of a pushgate process", () => {
       dir,
       `registries:
   - { host: docker.io, mirror: "${sharedRegistry()}", username: bot, password: "\${REGISTRY_PASSWORD}" }
-jenkins: { url: "http://127.0.0.1:9", user: pushgate, token: "\${JENKINS_TOKEN}" }
+jenkins: { url: "${jenkins.url}", user: pushgate, token: "\${JENKINS_TOKEN}" }
 pipelines:
   - name: leaky
     match: { repository: "${ns}/*" }
     test: { env: { DB_PASSWORD: "\${DB_PASSWORD}" }, timeout: 30s }
+    on:
+      success:
+        - jenkins: { job: deploy/web }
+        - webhook: { url: "${hooks.url}/hook", headers: { Authorization: "Bearer \${HOOK_TOKEN}" } }
+        - slack: { url: "\${SLACK_URL}" }
+        - webhook: { url: "${hooks.url}/refuses" }
 `,
       `githubWebhookSecret: "\${GITHUB_SECRET}"`,
     );
@@ -114,8 +136,16 @@ pipelines:
       });
       expect(ghcr.status).toBe(200); // signed and parsed; no pipeline takes ghcr.io images
 
-      // The run pulls with the registry's credentials and prints the test's secret.
-      await waitForRun(pushgate.url, runId);
+      // The run pulls with the registry's credentials, prints the test's secret, then its
+      // actions authenticate to Jenkins and to the hook, post to Slack; one is refused.
+      hooks.answerNext(200, 200, 401);
+      expect(await waitForRun(pushgate.url, runId)).toMatchObject({ state: "passed" });
+      expect(jenkins.triggers.map((t) => t.job)).toEqual(["deploy/web"]);
+      expect(hooks.requests.map((r) => [r.path, r.headers.authorization])).toEqual([
+        ["/hook", `Bearer ${SECRETS.HOOK_TOKEN}`],
+        [new URL(SECRETS.SLACK_URL).pathname, undefined],
+        ["/refuses", undefined],
+      ]);
       const auth = { authorization: `Bearer ${API_TOKEN}` };
       const log = await call(`/api/runs/${runId}/log`, { headers: auth });
       expect(log.text.split("\n").sort()).toEqual(
