@@ -55,7 +55,8 @@ EXPOSE 8080
 # No curl in the image: Node asks /healthz itself. PORT overrides listen.port, so it is the port.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-# Node is PID 1 and handles SIGTERM/SIGINT itself: it stops taking requests, stops the tests in
-# flight (queued again for the next start), closes the store and exits 0. It starts no child
-# processes, so no init is needed (`docker run --init` works too).
+# Node is PID 1 and handles SIGTERM/SIGINT itself: it takes no new work, lets the tests in
+# flight finish for shutdown.grace (30s), stops the rest (queued again for the next start),
+# closes the store and exits 0; give `docker stop` more time than that (--stop-timeout 40).
+# It starts no child processes, so no init is needed (`docker run --init` works too).
 ENTRYPOINT ["node", "/app/dist/main.js"]
