@@ -111,10 +111,10 @@ export function createRunExecutor(deps: ExecuteRunDeps): RunExecutor {
       if (!signal.aborted) tested = erroredBy(error, log);
     } finally {
       await services.remove();
+      const captured = capture.result();
+      if (captured.totalBytes > 0) deps.store.saveOutput(run.id, captured);
+      deps.live?.release(run.id);
     }
-    const captured = capture.result();
-    if (captured.totalBytes > 0) deps.store.saveOutput(run.id, captured);
-    deps.live?.release(run.id);
     if (!tested) {
       steps.finishAll();
       const [to, reason] = interrupted(signal, state);
@@ -133,7 +133,7 @@ export function createRunExecutor(deps: ExecuteRunDeps): RunExecutor {
       ...(run.reason !== undefined ? { reason: run.reason } : {}),
       steps,
     };
-    await performRunActions(stored, contextOf(run).finish, signal);
+    await performRunActions(stored, contextOf(run).finish, shutdownOnly(signal));
   };
 
   return { execute, resume };

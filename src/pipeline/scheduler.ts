@@ -5,6 +5,7 @@ import type { RunExecutor } from "./execute-run.js";
 import { createMoveRun, type MoveRun, type RunObserver } from "./move-run.js";
 import { pickRuns } from "./pick-runs.js";
 import { RunAbort } from "./run-abort.js";
+import { RunFlights, waitAtMost } from "./run-flights.js";
 import { supersedeRuns } from "./supersede-runs.js";
 
 export interface SchedulerOptions {
@@ -22,14 +23,6 @@ export interface SchedulerOptions {
 export type CancelOutcome =
   { kind: "cancelled"; run: RunRecord } | { kind: "refused"; run: RunRecord } | { kind: "unknown" };
 
-interface Flight {
-  pipeline: string;
-  controller: AbortController;
-  task: Promise<void>;
-  /** Pulled and tested here (not only its actions resumed). */
-  executing: boolean;
-}
-
 /** Pause before looking at the queue again after a run failed in an unexpected way. */
 const RETRY_MS = 1000;
 /** Longest a cancel waits for the run's container to be gone before answering. */
@@ -42,12 +35,10 @@ const CANCEL_WAIT_MS = 15_000;
  * the same image. stop() lets runs in flight finish for a grace period, then aborts them.
  */
 export class Scheduler {
-  private readonly inFlight = new Map<string, Flight>();
-  private readonly executingBy = new Map<string, number>();
+  private readonly flights = new RunFlights();
   private readonly pipelines = new Map<string, SchedulerOptions["pipelines"][number]>();
   /** Pipelines whose queued runs are picked: the configured ones, and any found queued at start. */
   private readonly names = new Set<string>();
-  private executing = 0;
   private running = false;
 
   constructor(private readonly options: SchedulerOptions) {
@@ -79,12 +70,12 @@ export class Scheduler {
 
   /** True while the run is being executed by this scheduler. */
   isActive(runId: string): boolean {
-    return this.inFlight.has(runId);
+    return this.flights.get(runId) !== undefined;
   }
 
   /** Runs being pulled, tested or finished by this scheduler now. */
   executingCount(): number {
-    return this.executing;
+    return this.flights.executing();
   }
 
   /**
@@ -95,13 +86,10 @@ export class Scheduler {
     const { store } = this.options;
     const before = store.getRun(runId);
     if (!before) return { kind: "unknown" };
-    const flight = this.inFlight.get(runId);
+    const flight = this.flights.get(runId);
     if (flight?.executing && before.state !== "acting") {
       flight.controller.abort(new RunAbort("cancel"));
-      let timer: NodeJS.Timeout | undefined;
-      const waited = new Promise((resolve) => (timer = setTimeout(resolve, CANCEL_WAIT_MS)));
-      await Promise.race([flight.task, waited]);
-      clearTimeout(timer);
+      await waitAtMost(flight.task, CANCEL_WAIT_MS);
     } else if (before.state === "queued") {
       this.moveOf(before)(["queued"], "cancelled", { reason: "cancelled" });
     }
@@ -118,14 +106,9 @@ export class Scheduler {
    */
   async stop(graceMs = 0): Promise<void> {
     this.running = false;
-    const tasks = [...this.inFlight.values()].map((flight) => flight.task);
-    if (graceMs > 0 && tasks.length > 0) {
-      let timer: NodeJS.Timeout | undefined;
-      const grace = new Promise((resolve) => (timer = setTimeout(resolve, graceMs)));
-      await Promise.race([Promise.allSettled(tasks), grace]);
-      clearTimeout(timer);
-    }
-    for (const flight of this.inFlight.values()) flight.controller.abort(new RunAbort("shutdown"));
+    const tasks = this.flights.tasks();
+    if (graceMs > 0 && tasks.length > 0) await waitAtMost(Promise.allSettled(tasks), graceMs);
+    this.flights.abortAll(new RunAbort("shutdown"));
     await Promise.allSettled(tasks);
   }
 
@@ -136,8 +119,7 @@ export class Scheduler {
     supersedeRuns(runId, mode, {
       store: this.options.store,
       moveOf: (older) => this.moveOf(older),
-      abort: (olderId, by) =>
-        this.inFlight.get(olderId)?.controller.abort(new RunAbort("supersede", by)),
+      abort: (olderId, by) => this.flights.abort(olderId, new RunAbort("supersede", by)),
     });
   }
 
@@ -148,18 +130,15 @@ export class Scheduler {
       picked = pickRuns(
         this.options.store,
         this.names,
-        this.options.concurrency - this.executing,
-        (name) => (this.pipelines.get(name)?.concurrency ?? Infinity) - this.executingOf(name),
+        this.options.concurrency - this.flights.executing(),
+        (name) =>
+          (this.pipelines.get(name)?.concurrency ?? Infinity) - this.flights.executing(name),
       );
     } catch (error) {
       this.options.logger.error("cannot read the queue", { error: String(error) });
       return;
     }
     for (const run of picked) this.launch(run, this.options.executor.execute, true);
-  }
-
-  private executingOf(pipeline: string): number {
-    return this.executingBy.get(pipeline) ?? 0;
   }
 
   private moveOf(run: RunRecord): MoveRun {
@@ -173,34 +152,22 @@ export class Scheduler {
     work: (run: RunRecord, signal: AbortSignal) => Promise<void>,
     executing: boolean,
   ): void {
-    const controller = new AbortController();
-    const count = (delta: number): void => {
-      if (!executing) return;
-      this.executing += delta;
-      this.executingBy.set(run.pipeline, this.executingOf(run.pipeline) + delta);
-    };
-    count(1);
-    let failed = false;
-    const flight: Flight = {
-      pipeline: run.pipeline,
-      controller,
-      task: Promise.resolve(),
+    this.flights.launch(
+      run,
+      (signal) => work(run, signal),
       executing,
-    };
-    this.inFlight.set(run.id, flight);
-    flight.task = work(run, controller.signal)
-      .catch((error: unknown) => {
-        failed = true;
+      (failure) => {
+        if (!failure) {
+          this.pump();
+          return;
+        }
+        const { error } = failure;
         this.options.logger.error("run execution failed", {
           runId: run.id,
           error: error instanceof Error ? (error.stack ?? error.message) : String(error),
         });
-      })
-      .finally(() => {
-        this.inFlight.delete(run.id);
-        count(-1);
-        if (failed) setTimeout(() => this.pump(), RETRY_MS).unref();
-        else this.pump();
-      });
+        setTimeout(() => this.pump(), RETRY_MS).unref();
+      },
+    );
   }
 }
