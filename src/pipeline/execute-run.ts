@@ -118,7 +118,10 @@ export function createRunExecutor(deps: ExecuteRunDeps): RunExecutor {
     if (!tested) {
       steps.finishAll();
       const [to, reason] = interrupted(signal, state);
-      move([state], to, { reason, steps: steps.snapshot() });
+      // A graceful stop is not the run's doing: it gives the attempt back, so rolling restarts
+      // never use up docker.maxAttempts. Only crashes (found at start-up) count.
+      const giveBack = to === "queued" ? { attempt: run.attempt } : {};
+      move([state], to, { reason, steps: steps.snapshot(), ...giveBack });
       return;
     }
     await finishRun({ runId: run.id, from: state, steps, ...tested }, finish, shutdownOnly(signal));

@@ -78,15 +78,16 @@ describe("SIGTERM while a test runs longer than shutdown.grace", () => {
     expect(existsSync(join(dir, "pushgate.db-wal"))).toBe(false);
     expect(first.output.at(-1)).toContain('"message":"stopped"');
     expect(await containersWith(`pushgate.run=${id}`)).toEqual([]);
+    // A graceful stop gives the attempt back: it does not count toward docker.maxAttempts.
     expect(runIn(dir, id)).toMatchObject({
       state: "queued",
-      attempt: 1,
+      attempt: 0,
       reason: "requeued: pushgate stopped while testing",
     });
 
     const second = await spawn(dir, "1s");
     const run = await waitForRun(second.url, id, undefined, 60_000);
-    expect(run).toMatchObject({ state: "passed", attempt: 2, reason: null });
+    expect(run).toMatchObject({ state: "passed", attempt: 1, reason: null });
   });
 });
 
