@@ -125,7 +125,17 @@ export async function startPushgate(
       { name: "store", check: () => store.ping() },
       { name: "docker", check: () => pingEngine(docker, dockerHost) },
     ],
-    steering: { cancel: (runId) => scheduler.cancel(runId), retry },
+    steering: {
+      cancel: (runId) => scheduler.cancel(runId),
+      retry,
+      pause: () => scheduler.pause(),
+      resume: () => scheduler.resume(),
+      queue: () => ({
+        paused: store.queuePaused(),
+        queued: store.countRuns("queued"),
+        executing: scheduler.executingCount(),
+      }),
+    },
     live,
     metrics,
     isStopping: () => stopping !== undefined,

@@ -40,6 +40,7 @@ export class Scheduler {
   /** Pipelines whose queued runs are picked: the configured ones, and any found queued at start. */
   private readonly names = new Set<string>();
   private running = false;
+  private paused = false;
 
   constructor(private readonly options: SchedulerOptions) {
     for (const pipeline of options.pipelines) {
@@ -52,6 +53,9 @@ export class Scheduler {
     if (this.running) return;
     this.running = true;
     const { store, executor } = this.options;
+    this.paused = store.queuePaused();
+    if (this.paused)
+      this.options.logger.warn("the queue is paused: no test starts until it is resumed");
     for (const run of store.runsInStates(["pulling", "testing"])) {
       const reason = `requeued: pushgate restarted while ${run.state}`;
       this.moveOf(run)([run.state], "queued", { reason });
@@ -65,6 +69,23 @@ export class Scheduler {
   /** Looks at the queue: runs were recorded. New pushes may supersede older runs first. */
   notify(newRunIds: readonly string[] = []): void {
     for (const runId of newRunIds) this.supersedeOlder(runId);
+    this.pump();
+  }
+
+  /**
+   * Stops starting tests (runs are still accepted, queued and superseded); runs in flight go
+   * on. The pause is stored, so it outlasts a restart, until resume().
+   */
+  pause(): void {
+    this.options.store.setQueuePaused(true);
+    this.paused = true;
+    this.options.logger.info("queue paused");
+  }
+
+  resume(): void {
+    this.options.store.setQueuePaused(false);
+    this.paused = false;
+    this.options.logger.info("queue resumed");
     this.pump();
   }
 
@@ -124,7 +145,7 @@ export class Scheduler {
   }
 
   private pump(): void {
-    if (!this.running) return;
+    if (!this.running || this.paused) return;
     let picked: RunRecord[];
     try {
       picked = pickRuns(

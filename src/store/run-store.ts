@@ -159,6 +159,9 @@ export interface RunStore {
    * reap each other's containers.
    */
   instanceId(): string;
+  /** Whether test execution is paused (kept across restarts, for engine maintenance). */
+  queuePaused(): boolean;
+  setQueuePaused(paused: boolean): void;
   /**
    * Records a run's actions as pending, before any is sent. Actions already recorded (a run
    * resumed after a restart) are kept as they are. Returns all of the run's actions, in order.

@@ -285,6 +285,20 @@ export class SqliteRunStore implements RunStore {
     return read.get()?.value ?? "";
   }
 
+  queuePaused(): boolean {
+    const row = this.prepare<[], { value: string }>(
+      "SELECT value FROM meta WHERE key = 'queue.paused'",
+    ).get();
+    return row?.value === "true";
+  }
+
+  setQueuePaused(paused: boolean): void {
+    this.prepare(
+      `INSERT INTO meta (key, value) VALUES ('queue.paused', ?)
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+    ).run(String(paused));
+  }
+
   ping(): void {
     // A delivery needs a write: take the write lock and let it go, waiting briefly for it.
     this.db.pragma(`busy_timeout = ${PING_BUSY_MS}`);

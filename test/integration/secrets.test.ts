@@ -218,6 +218,9 @@ describe("every /api route", () => {
         ["GET", "/api/runs/:id/log"],
         ["POST", "/api/runs/:id/cancel"],
         ["POST", "/api/runs/:id/retry"],
+        ["GET", "/api/queue"],
+        ["POST", "/api/queue/pause"],
+        ["POST", "/api/queue/resume"],
       ]),
     );
     const [runId = ""] = await pushToHub(pushgate.url, "acme/web", "v1");

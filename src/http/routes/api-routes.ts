@@ -8,7 +8,7 @@ import { HttpError } from "../http-error.js";
 import { requireApiToken } from "../middleware/require-api-token.js";
 import type { FollowDeps } from "./follow-run-log.js";
 import { runLog } from "./run-log.js";
-import { cancelRun, retryRun, type RunSteering } from "./run-steering.js";
+import { cancelRun, queueStatus, retryRun, type RunSteering } from "./run-steering.js";
 import { runView } from "./run-view.js";
 
 interface ListQuery {
@@ -76,6 +76,9 @@ export function apiRoutes(options: ApiOptions): Router {
   router.get("/api/runs/:id/log", runLog(options));
   router.post("/api/runs/:id/cancel", cancelRun(options.steering));
   router.post("/api/runs/:id/retry", retryRun(options.steering));
+  router.get("/api/queue", queueStatus(options.steering));
+  router.post("/api/queue/pause", queueStatus(options.steering, "pause"));
+  router.post("/api/queue/resume", queueStatus(options.steering, "resume"));
 
   return router;
 }

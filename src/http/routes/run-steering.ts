@@ -5,10 +5,31 @@ import { HttpError } from "../http-error.js";
 import { BACKLOG_RETRY_AFTER_S } from "./handle-webhook.js";
 import { runView } from "./run-view.js";
 
-/** What the API may do to runs. */
+/** What the API may do to runs and to the queue. */
 export interface RunSteering {
   cancel(runId: string): Promise<CancelOutcome>;
   retry: RetryRun;
+  /** Stops starting tests, stored across restarts; runs are still accepted and queued. */
+  pause(): void;
+  resume(): void;
+  queue(): QueueStatus;
+}
+
+export interface QueueStatus {
+  paused: boolean;
+  /** Runs waiting for a test slot. */
+  queued: number;
+  /** Runs being pulled, tested or acted upon by this process now. */
+  executing: number;
+}
+
+/** GET /api/queue, and POST /api/queue/pause | /api/queue/resume answering the same. */
+export function queueStatus(steering: RunSteering, change?: "pause" | "resume"): RequestHandler {
+  return (_req, res) => {
+    if (change === "pause") steering.pause();
+    if (change === "resume") steering.resume();
+    res.json(steering.queue());
+  };
 }
 
 /** POST /api/runs/:id/cancel — 200 with the cancelled run; 409 when it is over; 404 unknown. */
