@@ -88,6 +88,12 @@ pipelines:
     ready: () => answers(`${base}/healthz`),
   });
   try {
+    // Tests wait: the benchmark measures intake, not the engine pulling what it queued.
+    const paused = await fetch(`${base}/api/queue/pause`, {
+      method: "POST",
+      headers: { authorization: "Bearer bench-api-token" },
+    });
+    if (!paused.ok) throw new Error(`pausing the queue answered ${paused.status}`);
     await new Promise((r) => setTimeout(r, 1000));
     const rssIdleMiB = rssMiB(pushgate.child.pid);
     const url = `${base}/dockerhub-webhook/${TOKEN}/notify`;

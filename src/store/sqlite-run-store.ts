@@ -8,6 +8,7 @@ import { StoreUnavailableError } from "./store-unavailable-error.js";
 import { createIdGenerator } from "./new-id.js";
 import { SqliteRunActions } from "./sqlite-run-actions.js";
 import { imageKeyOf, SELECT_RUN, toRecord, type RunRow } from "./sqlite-run-rows.js";
+import { RunStateCounts } from "./run-state-counts.js";
 import { SqliteRunQueue } from "./sqlite-run-queue.js";
 import type {
   AcceptItem,
@@ -35,6 +36,7 @@ export class SqliteRunStore implements RunStore {
   private readonly statements = new Map<string, Database.Statement>();
   private readonly actions: SqliteRunActions;
   private readonly queue: SqliteRunQueue;
+  private readonly counts: RunStateCounts;
 
   constructor(path: string) {
     if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
@@ -47,6 +49,11 @@ export class SqliteRunStore implements RunStore {
     this.migrate();
     this.actions = new SqliteRunActions(this.db, (sql) => this.prepare(sql));
     this.queue = new SqliteRunQueue((sql) => this.prepare(sql), this.newId);
+    this.counts = new RunStateCounts(
+      () =>
+        this.prepare<[], { data_version: number }>("PRAGMA data_version").get()?.data_version ?? -1,
+      (state) => this.queue.count(state),
+    );
   }
 
   private migrate(): void {
@@ -115,11 +122,15 @@ export class SqliteRunStore implements RunStore {
         return { kind: "recorded", eventId, runIds };
       }),
     );
+    let outcomes: AcceptOutcome[];
     try {
-      return record();
+      outcomes = record();
     } catch (error) {
       throw new StoreUnavailableError(error);
     }
+    const created = outcomes.reduce((n, o) => n + (o.kind === "recorded" ? o.runIds.length : 0), 0);
+    this.counts.moved(undefined, "queued", created);
+    return outcomes;
   }
 
   getRun(id: string): RunRecord | undefined {
@@ -182,10 +193,18 @@ export class SqliteRunStore implements RunStore {
     }
     const states = from.map((_, i) => `@from${i}`);
     from.forEach((state, i) => (params[`from${i}`] = state));
+    // The state it leaves, for the counts: read first when several were allowed.
+    const before =
+      from.length === 1
+        ? from[0]
+        : this.prepare<[string], { state: RunState }>("SELECT state FROM runs WHERE id = ?").get(id)
+            ?.state;
     const result = this.prepare(
       `UPDATE runs SET ${sets.join(", ")} WHERE id = @id AND state IN (${states.join(", ")})`,
     ).run(params);
-    return result.changes === 1;
+    if (result.changes !== 1) return false;
+    this.counts.moved(before, to);
+    return true;
   }
 
   runsInStates(states: readonly RunState[]): RunRecord[] {
@@ -207,7 +226,7 @@ export class SqliteRunStore implements RunStore {
   }
 
   countRuns(state: RunState): number {
-    return this.queue.count(state);
+    return this.counts.get(state);
   }
 
   olderRunsOfImage(runId: string, states: readonly RunState[]): RunRecord[] {
@@ -215,11 +234,14 @@ export class SqliteRunStore implements RunStore {
   }
 
   retry(runId: string, now: Date): string | undefined {
+    let id: string | undefined;
     try {
-      return this.queue.retry(runId, now);
+      id = this.queue.retry(runId, now);
     } catch (error) {
       throw new StoreUnavailableError(error);
     }
+    if (id !== undefined) this.counts.moved(undefined, "queued");
+    return id;
   }
 
   saveOutput(runId: string, output: RunOutput): void {

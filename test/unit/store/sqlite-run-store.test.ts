@@ -122,6 +122,39 @@ describe("SqliteRunStore", () => {
     expect(store.getOutput(id)).toEqual({ ...output, totalBytes: 101, droppedBytes: 94 });
   });
 
+  it("counts runs per state exactly through its own writes, and re-reads after another connection's", () => {
+    const path = join(tempDir(), "runs.db");
+    const store = open(path);
+    const truth = (state: string): number => {
+      const db = new Database(path, { readonly: true });
+      const row = db.prepare("SELECT count(*) AS n FROM runs WHERE state = ?").get(state);
+      db.close();
+      return (row as { n: number }).n;
+    };
+    expect(store.countRuns("queued")).toBe(0);
+    const ids = store
+      .accept([item(event("v1"), ["web", "api"]), item(event("v2"))], new Date())
+      .flatMap((o) => (o.kind === "recorded" ? o.runIds : []));
+    expect([store.countRuns("queued"), store.countRuns("pulling")]).toEqual([3, 0]);
+    const [a = "", b = "", c = ""] = ids;
+    store.transition(a, ["queued"], "pulling");
+    store.transition(b, ["queued", "pulling"], "cancelled");
+    expect(store.transition(b, ["queued"], "pulling")).toBe(false);
+    store.transition(a, ["pulling", "testing"], "failed");
+    store.retry(a, new Date());
+    for (const state of ["queued", "pulling", "failed", "cancelled"] as const) {
+      expect([state, store.countRuns(state)]).toEqual([state, truth(state)]);
+    }
+    const other = new SqliteRunStore(path);
+    other.transition(c, ["queued"], "cancelled");
+    other.close();
+    expect([store.countRuns("queued"), store.countRuns("cancelled")]).toEqual([
+      truth("queued"),
+      truth("cancelled"),
+    ]);
+    expect(store.countRuns("queued")).toBe(1);
+  });
+
   it("keeps one instance id for the life of the file", () => {
     const path = join(tempDir(), "runs.db");
     const id = open(path).instanceId();
