@@ -12,6 +12,7 @@ import { startJenkinsStandin, type JenkinsStandin } from "../test/support/jenkin
 import { freePort } from "../test/support/ports.js";
 import { sharedRegistry } from "../test/support/registry.js";
 import { forgetImages, pushBenchImages, type BenchImage } from "./images.js";
+import { startArguments } from "./intake.js";
 import { answers, startProcess } from "./processes.js";
 import { percentile } from "./stats.js";
 
@@ -88,7 +89,7 @@ pipelines:
 `,
   );
   const base = `http://127.0.0.1:${port}`;
-  const pushgate = await startProcess(process.execPath, ["dist/main.js"], {
+  const pushgate = await startProcess(process.execPath, startArguments(), {
     env: { ...process.env, PUSHGATE_CONFIG: join(dir, "pushgate.yml") },
     ready: () => answers(`${base}/healthz`),
   });

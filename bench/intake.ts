@@ -3,7 +3,7 @@
  * match) against adnanh/webhook (Debian's `webhook`: token check in the query, runs
  * /bin/true with the repository and tag as arguments), same payload, same load.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -23,6 +23,7 @@ export interface IntakeFigures {
   pushgateRecorded: number;
   rssIdleMiB: number;
   rssLoadedMiB: number;
+  rssPeakMiB: number;
 }
 
 async function benchWebhook(dir: string): Promise<LoadResult> {
@@ -31,6 +32,9 @@ async function benchWebhook(dir: string): Promise<LoadResult> {
     {
       id: "dockerhub",
       "execute-command": "/bin/true",
+      // A request that fails the token rule would get 200 by default and never run the
+      // command; 403 makes it count as an error in the figures instead.
+      "trigger-rule-mismatch-http-response-code": 403,
       "pass-arguments-to-command": [
         { source: "payload", name: "repository.repo_name" },
         { source: "payload", name: "push_data.tag" },
@@ -77,13 +81,15 @@ async function benchPushgate(dir: string): Promise<Omit<IntakeFigures, "webhook"
 store: { path: ${JSON.stringify(dbPath)} }
 auth: { webhookTokens: [${TOKEN}], apiToken: bench-api-token }
 log: { level: warn }
+# The queue is paused while loading: room for every push the load sends.
+limits: { backlog: 10000000 }
 pipelines:
   - name: bench
     match: { repository: "bench/*" }
 `,
   );
   const base = `http://127.0.0.1:${port}`;
-  const pushgate = await startProcess(process.execPath, ["dist/main.js"], {
+  const pushgate = await startProcess(process.execPath, startArguments(), {
     env: { ...process.env, PUSHGATE_CONFIG: join(dir, "pushgate.yml") },
     ready: () => answers(`${base}/healthz`),
   });
@@ -112,6 +118,7 @@ pipelines:
       seconds: SECONDS,
     });
     const rssLoadedMiB = rssMiB(pushgate.child.pid);
+    const rssPeakMiB = rssMiB(pushgate.child.pid, "VmHWM");
     const db = new Database(dbPath, { readonly: true });
     const recorded = (db.prepare("SELECT count(*) AS n FROM runs").get() as { n: number }).n;
     db.close();
@@ -120,10 +127,19 @@ pipelines:
       pushgateRecorded: recorded - (warm.requests - warm.errors),
       rssIdleMiB,
       rssLoadedMiB,
+      rssPeakMiB,
     };
   } finally {
     await pushgate.stop();
   }
+}
+
+/** pushgate started as `npm start` starts it (same V8 memory flags), without the build step. */
+export function startArguments(): string[] {
+  const pkg = JSON.parse(readFileSync("package.json", "utf8")) as { scripts: { start: string } };
+  const [command, ...args] = pkg.scripts.start.split(/\s+/);
+  if (command !== "node") throw new Error(`npm start does not run node: ${pkg.scripts.start}`);
+  return args;
 }
 
 export async function benchIntake(): Promise<IntakeFigures> {

@@ -49,11 +49,11 @@ export async function startProcess(
   };
 }
 
-/** Resident set size of a process, in MiB, from /proc. */
-export function rssMiB(pid: number | undefined): number {
+/** Resident set size of a process now (VmRSS) or at its highest (VmHWM), in MiB, from /proc. */
+export function rssMiB(pid: number | undefined, which: "VmRSS" | "VmHWM" = "VmRSS"): number {
   if (pid === undefined) return Number.NaN;
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  const kib = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? Number.NaN);
+  const kib = Number(new RegExp(`^${which}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? Number.NaN);
   return kib / 1024;
 }
 

@@ -7,6 +7,8 @@ import { benchEndToEnd, PARALLEL, type E2eFigures } from "./e2e.js";
 import { benchIntake, type IntakeFigures } from "./intake.js";
 
 const fixed = (n: number, digits = 1): string => (Number.isFinite(n) ? n.toFixed(digits) : "n/a");
+/** A size in MiB, with the same in MB (10^6 bytes): targets are written in MB. */
+const mib = (n: number): string => `${fixed(n)} MiB (${fixed((n * 1024 * 1024) / 1e6)} MB)`;
 const row = (cells: (string | number)[], widths: number[]): string =>
   cells
     .map((cell, i) =>
@@ -37,7 +39,7 @@ function printIntake(intake: IntakeFigures): void {
     `pushgate runs recorded: ${intake.pushgateRecorded} for ${intake.pushgate.requests - intake.pushgate.errors} answered`,
   );
   console.log(
-    `pushgate RSS: idle ${fixed(intake.rssIdleMiB)} MiB, after the load ${fixed(intake.rssLoadedMiB)} MiB  (target: <= 120 MB)`,
+    `pushgate RSS: idle ${mib(intake.rssIdleMiB)}, after the load ${mib(intake.rssLoadedMiB)}, peak ${mib(intake.rssPeakMiB)}  (target: <= 120 MB)`,
   );
 }
 

@@ -41,6 +41,9 @@ export function createApp(deps: AppDependencies): Express {
   const { config, logger, intake, store } = deps;
   const app = express();
   app.disable("x-powered-by");
+  // Answers are small JSON to POSTs and API reads; hashing each for an ETag costs more than a
+  // conditional GET could save.
+  app.set("etag", false);
   app.set("query parser", "simple");
   app.use(logRequests(logger));
   app.use(countWebhooks((source, status) => deps.metrics.webhookAnswered(source, status)));

@@ -25,9 +25,15 @@ export function createLogger({ level, secrets, stream }: LoggerOptions): Logger 
     }
     return info;
   });
+  // winston formats a line before its transports drop it for its level: drop it first, so a
+  // debug line costs next to nothing at level info (there is one per webhook).
+  const levels: Record<string, number> = winston.config.npm.levels;
+  const threshold = levels[level] ?? levels.info ?? 2;
+  const enabled = winston.format((info) => ((levels[info.level] ?? 0) <= threshold ? info : false));
   return winston.createLogger({
     level,
     format: winston.format.combine(
+      enabled(),
       winston.format.timestamp(),
       winston.format.errors({ stack: false }),
       winston.format.json(),

@@ -24,6 +24,24 @@ describe("logger", () => {
     });
   });
 
+  it("writes only lines at or above its level", async () => {
+    const stream = new PassThrough();
+    const lines: string[] = [];
+    stream.on("data", (chunk: Buffer) =>
+      lines.push(...chunk.toString().split("\n").filter(Boolean)),
+    );
+    const logger = createLogger({ level: "warn", secrets: [], stream });
+    logger.debug("debug line");
+    logger.info("info line");
+    logger.warn("warn line");
+    logger.error("error line");
+    await new Promise((r) => setImmediate(r));
+    expect(lines.map((l) => (JSON.parse(l) as { message: string }).message)).toEqual([
+      "warn line",
+      "error line",
+    ]);
+  });
+
   it("redacts secrets wherever they appear: fields, messages, URLs, JSON escapes", async () => {
     const secret = 's3cr3t"tok/en';
     const { logger, lines } = capture([secret]);
