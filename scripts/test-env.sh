@@ -5,6 +5,8 @@
 #   - a distribution registry (Debian's docker-registry) on 127.0.0.1, on a free port;
 #   - tiny test images with no base image (FROM scratch + static busybox), pushed there.
 # The command sees PUSHGATE_TEST_REGISTRY (host:port) and PUSHGATE_TEST_BASE_IMAGE.
+# TEST_ENV_TOOLS names further commands the command needs, each installed from the Debian
+# package of the same name when missing (the benchmarks: TEST_ENV_TOOLS="wrk webhook").
 # Usage: scripts/test-env.sh vitest run [args...]
 set -euo pipefail
 
@@ -26,6 +28,10 @@ missing_tools() {
   command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
   command -v docker-registry >/dev/null 2>&1 || missing+=(docker-registry)
   busybox_path >/dev/null || missing+=(busybox-static)
+  local tool
+  for tool in ${TEST_ENV_TOOLS:-}; do
+    command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+  done
   printf '%s\n' "${missing[@]}" | sort -u | grep -v '^$' || true
 }
 
@@ -46,12 +52,14 @@ ensure_tools() {
   missing=$(missing_tools)
   [ -z "$missing" ] && return 0
   if ! can_install; then
-    die "missing: $(echo "$missing" | tr '\n' ' ')— install Docker (an engine answering 'docker info'), the distribution registry ('registry' binary, Debian package docker-registry) and a static busybox (Debian package busybox-static), then run again."
+    die "missing: $(echo "$missing" | tr '\n' ' ')— install Docker (an engine answering 'docker info'), the distribution registry ('registry' binary, Debian package docker-registry), a static busybox (Debian package busybox-static) and ${TEST_ENV_TOOLS:-nothing else}, then run again."
   fi
-  say "installing ${PACKAGES[*]} (apt-get)"
+  local packages
+  mapfile -t packages < <(printf '%s\n' "${PACKAGES[@]}" $missing | sort -u)
+  say "installing ${packages[*]} (apt-get)"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >"$state/apt.log" 2>&1 || { cat "$state/apt.log" >&2; die "apt-get update failed"; }
-  apt-get install -y -qq "${PACKAGES[@]}" >>"$state/apt.log" 2>&1 || { tail -20 "$state/apt.log" >&2; die "apt-get install failed"; }
+  apt-get install -y -qq "${packages[@]}" >>"$state/apt.log" 2>&1 || { tail -20 "$state/apt.log" >&2; die "apt-get install failed"; }
 }
 
 ensure_engine() {
