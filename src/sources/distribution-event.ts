@@ -1,5 +1,6 @@
 import Joi from "joi";
 import { formatPath } from "../validation/format-joi-errors.js";
+import { isoTimestamp } from "./joi-payload-rules.js";
 import { digestValue, registryHost, repositoryName, tagName } from "./joi-reference-rules.js";
 import type { PushEvent } from "./push-event.js";
 import { validatePayload } from "./validate-payload.js";
@@ -28,7 +29,7 @@ interface TaggedPush {
 
 /** What a tagged manifest push must carry to become a PushEvent, checked strictly. */
 const taggedPush = Joi.object<TaggedPush>({
-  timestamp: Joi.string().isoDate(),
+  timestamp: isoTimestamp,
   target: Joi.object({
     repository: repositoryName.required(),
     tag: tagName.required(),

@@ -1,4 +1,5 @@
 import Joi from "joi";
+import { boundedArray, isoTimestamp } from "./joi-payload-rules.js";
 import { digestValue, repositoryName, tagName } from "./joi-reference-rules.js";
 import { PayloadError } from "./payload-error.js";
 import type { PushEvent } from "./push-event.js";
@@ -27,20 +28,18 @@ const envelope = Joi.object<HarborEnvelope>({
   type: Joi.string().required(),
   specversion: Joi.string(),
   occur_at: Joi.number().min(0).max(1e11),
-  time: Joi.string().isoDate(),
+  time: isoTimestamp,
   operator: Joi.string().max(255).allow(""),
 }).required();
 
 const pushData = Joi.object<HarborData>({
-  resources: Joi.array()
-    .items(
-      Joi.object({
-        digest: digestValue,
-        tag: Joi.string().allow(""),
-        resource_url: Joi.string().max(1024),
-      }),
-    )
-    .required(),
+  resources: boundedArray(
+    Joi.object({
+      digest: digestValue,
+      tag: Joi.string().allow(""),
+      resource_url: Joi.string().max(1024),
+    }),
+  ).required(),
   repository: Joi.object({ repo_full_name: repositoryName.required() }).required(),
 }).required();
 

@@ -1,4 +1,5 @@
 import Joi from "joi";
+import { boundedArray } from "./joi-payload-rules.js";
 import { tagName } from "./joi-reference-rules.js";
 import { PayloadError } from "./payload-error.js";
 import { isValidRegistryHost, isValidRepository } from "./reference-grammar.js";
@@ -14,7 +15,7 @@ interface QuayNotification {
 /** Quay's repository notification; only "Push to Repository" carries updated_tags. */
 const schema = Joi.object<QuayNotification>({
   docker_url: Joi.string().max(1024).required(),
-  updated_tags: Joi.array().items(tagName),
+  updated_tags: boundedArray(tagName),
 }).required();
 
 /**

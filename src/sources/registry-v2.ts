@@ -4,6 +4,7 @@ import {
   readDistributionEvent,
   type DistributionEventShape,
 } from "./distribution-event.js";
+import { boundedArray } from "./joi-payload-rules.js";
 import type { PushEvent } from "./push-event.js";
 import type { ParseSource } from "./source.js";
 import { validatePayload } from "./validate-payload.js";
@@ -19,7 +20,7 @@ interface Envelope {
  * marshals `events` with omitempty, so an envelope without it is an empty batch.
  */
 const envelope = Joi.object<Envelope>({
-  events: Joi.array().items(distributionEventShape),
+  events: boundedArray(distributionEventShape),
 }).required();
 
 export const parseRegistryV2: ParseSource = ({ body }) => {

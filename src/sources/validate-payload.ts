@@ -1,9 +1,13 @@
 import type Joi from "joi";
-import { formatJoiErrors } from "../validation/format-joi-errors.js";
+import { formatJoiErrors, formatPath } from "../validation/format-joi-errors.js";
 import { PayloadError } from "./payload-error.js";
 
+/** Problems listed in one answer; the rest are counted. */
+export const MAX_PROBLEMS = 50;
+
 /**
- * Validates a body against a schema, reporting every problem at once by path. `at` is where
+ * Validates a body against a schema, reporting every problem at once by path (at most
+ * MAX_PROBLEMS of them, then how many more there were). `at` is where
  * `body` sits in the whole payload (e.g. `["events", 2]`), so each problem names its full path.
  */
 export function validatePayload<T>(
@@ -19,7 +23,15 @@ export function validatePayload<T>(
   });
   if (result.error) {
     for (const detail of result.error.details) detail.path = [...at, ...detail.path];
-    throw new PayloadError(formatJoiErrors(result.error));
+    const problems = formatJoiErrors(result.error);
+    if (problems.length > MAX_PROBLEMS) {
+      const more = problems.length - MAX_PROBLEMS;
+      problems.splice(MAX_PROBLEMS, more, {
+        path: formatPath(at),
+        message: `and ${more} more problems`,
+      });
+    }
+    throw new PayloadError(problems);
   }
   return result.value;
 }

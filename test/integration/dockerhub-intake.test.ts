@@ -254,6 +254,21 @@ describe("bad input gets a precise 4xx and leaves the store unchanged", () => {
       withBody("{}", { ...json, "content-encoding": "compress" }),
     ],
     [
+      "a gzip body that does not inflate",
+      400,
+      withBody("not gzip at all", { ...json, "content-encoding": "gzip" }),
+    ],
+    [
+      "a deflate body that does not inflate",
+      400,
+      withBody("not deflate", { ...json, "content-encoding": "deflate" }),
+    ],
+    [
+      "a brotli body that does not inflate",
+      400,
+      withBody("not br", { ...json, "content-encoding": "br" }),
+    ],
+    [
       "a wrong token in the path",
       403,
       () => post(`${pushgate.url}/dockerhub-webhook/not-the-token/notify`, valid),

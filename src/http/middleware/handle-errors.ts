@@ -9,6 +9,8 @@ function fromBodyParser(error: {
   type?: unknown;
   limit?: unknown;
   message?: unknown;
+  status?: unknown;
+  expose?: unknown;
 }): HttpError | undefined {
   switch (error.type) {
     case "entity.too.large":
@@ -20,6 +22,15 @@ function fromBodyParser(error: {
     case "request.size.invalid":
       return new HttpError(400, "bad_request", String(error.message));
     default:
+      // A body that does not inflate as its Content-Encoding says (zlib and brotli errors
+      // carry no type, only their status).
+      if (typeof error.status === "number" && error.status >= 400 && error.status < 500) {
+        return new HttpError(
+          400,
+          "bad_request",
+          `the body could not be read as sent: ${String(error.message)}`,
+        );
+      }
       return undefined;
   }
 }

@@ -2,11 +2,42 @@ import { randomUUID } from "node:crypto";
 import type { RequestHandler } from "express";
 import type { Logger } from "../../observability/logger.js";
 
-/** The path with any webhook token segment and `token=` query value masked. */
+function decoded(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * The URL with every segment after a `…-webhook` prefix (other than "notify") and the value
+ * of every query key ending in "token" masked, however they are percent-encoded or repeated.
+ */
 export function maskPath(url: string): string {
-  return url
-    .replace(/^(\/[a-z]+-webhook\/)(?!notify(?:[/?]|$))[^/?]+/i, "$1***")
-    .replace(/([?&]token=)[^&]*/gi, "$1***");
+  const queryAt = url.indexOf("?");
+  const path = queryAt < 0 ? url : url.slice(0, queryAt);
+  const segments = path.split("/");
+  const maskedPath = /^[a-z]+-webhook$/i.test(decoded(segments[1] ?? ""))
+    ? segments
+        .map((segment, i) =>
+          i < 2 || segment === "" || decoded(segment).toLowerCase() === "notify" ? segment : "***",
+        )
+        .join("/")
+    : path;
+  if (queryAt < 0) return maskedPath;
+  const query = url
+    .slice(queryAt + 1)
+    .split("&")
+    .map((pair) => {
+      const equals = pair.indexOf("=");
+      const key = equals < 0 ? pair : pair.slice(0, equals);
+      return equals >= 0 && /token$/i.test(decoded(key.replace(/\+/g, " ")).trim())
+        ? `${key}=***`
+        : pair;
+    })
+    .join("&");
+  return `${maskedPath}?${query}`;
 }
 
 /** One JSON line per request: method, masked path, status, duration, request id. */

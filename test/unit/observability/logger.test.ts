@@ -105,5 +105,13 @@ describe("maskPath", () => {
     ["/dockerregistry-webhook/abc/notify", "/dockerregistry-webhook/***/notify"],
     ["/dockerhub-webhook/notify", "/dockerhub-webhook/notify"],
     ["/api/runs?limit=2", "/api/runs?limit=2"],
+    ["/dockerhub-webhook?%74oken=abc&x=1", "/dockerhub-webhook?%74oken=***&x=1"],
+    ["/dockerhub-webhook?x=1&amp;token=abc", "/dockerhub-webhook?x=1&amp;token=***"],
+    ["/dockerhub-webhook?TOKEN=abc&token=def", "/dockerhub-webhook?TOKEN=***&token=***"],
+    ["/dockerhub-webhook//abc%31/notify", "/dockerhub-webhook//***/notify"],
+    ["/dockerhub-webhook/abc/x/y", "/dockerhub-webhook/***/***/***"],
+    ["/Dockerhub-Webhook/abc/NOTIFY", "/Dockerhub-Webhook/***/NOTIFY"],
+    ["/dockerhub%2Dwebhook/abc/notify", "/dockerhub%2Dwebhook/***/notify"],
+    ["/dockerhub-webhook/%E0%A4%A/notify", "/dockerhub-webhook/***/notify"],
   ])("%s → %s", (path, masked) => expect(maskPath(path)).toBe(masked));
 });
