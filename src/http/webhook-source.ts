@@ -9,8 +9,12 @@ const PREFIXES: readonly [string, SourceName][] = [
   ["/ghcr-webhook", "ghcr"],
 ];
 
-/** The source a webhook path belongs to ("/acr-webhook/x/notify" → "acr"); undefined elsewhere. */
-export function webhookSourceOf(path: string): SourceName | undefined {
+/**
+ * The source a webhook path belongs to ("/acr-webhook/x/notify" → "acr"); undefined elsewhere.
+ * Case-insensitive, as Express routes are.
+ */
+export function webhookSourceOf(requestPath: string): SourceName | undefined {
+  const path = requestPath.toLowerCase();
   for (const [prefix, source] of PREFIXES) {
     if (path === prefix || path.startsWith(`${prefix}/`)) return source;
   }

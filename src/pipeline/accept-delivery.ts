@@ -2,6 +2,7 @@ import NodeCache from "node-cache";
 import { dedupeKeyOf, type PushEvent } from "../sources/push-event.js";
 import { GroupCommit } from "../store/group-commit.js";
 import type { AcceptOutcome, RunStore } from "../store/run-store.js";
+import { isArtifactTag } from "./artifact-tag.js";
 import { imageNameOf } from "./image-name.js";
 import type { PipelineMatcher } from "./match-pipelines.js";
 import type { RegistryResolver } from "./resolve-registry.js";
@@ -62,6 +63,17 @@ export function createDeliveryIntake(options: AcceptDeliveryOptions): DeliveryIn
     events: readonly PushEvent[],
     ignored: readonly string[] = [],
   ): Promise<DeliveryOutcome> => {
+    const artifacts = events.filter((event) => isArtifactTag(event.tag));
+    if (artifacts.length > 0) {
+      ignored = [
+        ...ignored,
+        ...artifacts.map(
+          (event) =>
+            `${imageNameOf(event)}:${event.tag} is a signature, attestation or SBOM, not an image`,
+        ),
+      ];
+      events = events.filter((event) => !isArtifactTag(event.tag));
+    }
     if (events.length === 0) return { kind: "no-events", ignored: [...ignored] };
 
     const fresh: { event: PushEvent; dedupeKey: string }[] = [];

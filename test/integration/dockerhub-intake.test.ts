@@ -93,6 +93,20 @@ describe("answers (DESIGN.md's table)", () => {
     expect([a.status, b.status]).toEqual([202, 202]);
   });
 
+  it("takes a body that starts with a UTF-8 byte order mark, and paths in any case", async () => {
+    const bom = Buffer.concat([
+      Buffer.from([0xef, 0xbb, 0xbf]),
+      Buffer.from(JSON.stringify(hubPayload("svendowideit/bom", "v1"))),
+    ]);
+    const withBom = await post(hook, bom, { "content-type": "application/json; charset=UTF-8" });
+    expect(withBom.status).toBe(202);
+    const upper = await post(
+      hook.replace("/dockerhub-webhook/", "/DockerHub-Webhook/"),
+      hubPayload("svendowideit/case", "v1"),
+    );
+    expect(upper.status).toBe(202);
+  });
+
   it("accepts every documented payload, as Docker Hub sends them", async () => {
     const { status, json } = await post(hook, fixtureBytes("dockerhub-docs.json"));
     expect(status).toBe(202);
@@ -248,6 +262,11 @@ describe("bad input gets a precise 4xx and leaves the store unchanged", () => {
       withBody("--b\r\n\r\n--b--", { "content-type": "multipart/form-data; boundary=b" }),
     ],
     ["no content type and not JSON", 415, withBody("hello", {})],
+    [
+      "JSON declared as UTF-16",
+      415,
+      withBody(JSON.stringify(valid), { "content-type": "application/json; charset=utf-16" }),
+    ],
     [
       "an unsupported content encoding",
       415,

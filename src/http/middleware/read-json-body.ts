@@ -12,8 +12,8 @@ export interface JsonBody {
 /**
  * Reads the body up to `limitBytes` (413 past it), insists on JSON — a declared JSON media
  * type (application/json, application/*+json), or no declared type and a body that parses —
- * and leaves `{ raw, parsed }` in `res.locals.body`. A declared other type is 415; a declared
- * JSON type with a body that does not parse is 400.
+ * and leaves `{ raw, parsed }` in `res.locals.body`. A declared other type or a charset other
+ * than UTF-8 is 415; a declared JSON type with a body that does not parse is 400.
  */
 export function readJsonBody(limitBytes: number): RequestHandler[] {
   return [readRawBody(limitBytes), parseJsonBody];
@@ -46,9 +46,20 @@ export const parseJsonBody: RequestHandler = (req, res, next) => {
     );
     return;
   }
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(declared ?? "")?.[1]?.toLowerCase();
+  if (charset !== undefined && charset !== "utf-8" && charset !== "utf8") {
+    next(
+      new HttpError(415, "unsupported_media_type", `JSON must be UTF-8, not ${charset}`, {
+        accepted: ["application/json; charset=utf-8"],
+      }),
+    );
+    return;
+  }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(raw.toString("utf8"));
+    // RFC 8259 lets a parser ignore a byte order mark; JSON.parse does not.
+    const text = raw.toString("utf8");
+    parsed = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     next(

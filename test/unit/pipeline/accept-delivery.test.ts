@@ -161,3 +161,37 @@ describe("the backlog (limits.backlog)", () => {
     expect(open.at(-1)?.store.countRuns("queued")).toBe(3);
   });
 });
+
+describe("tags that name no image", () => {
+  const push = (tag: string): PushEvent => ({
+    source: "registry",
+    registry: "127.0.0.1:45999",
+    repository: "team/app",
+    tag,
+    digest: `sha256:${"4".repeat(64)}`,
+    pushedAt: new Date("2026-01-01T00:00:00Z"),
+  });
+  const hex = "a".repeat(64);
+
+  it.each([`sha256-${hex}.sig`, `sha256-${hex}.att`, `sha256-${hex}.sbom`, `sha256-${hex}`])(
+    "ignores cosign's %s with the reason, and records nothing",
+    async (tag) => {
+      const intake = startIntake(join(tempDir(), "pushgate.db"));
+      expect(await intake.accept([push(tag)])).toEqual({
+        kind: "no-events",
+        ignored: [
+          `127.0.0.1:45999/team/app:${tag} is a signature, attestation or SBOM, not an image`,
+        ],
+      });
+    },
+  );
+
+  it("still queues the image pushed in the same delivery, and tags that only look alike", async () => {
+    const intake = startIntake(join(tempDir(), "pushgate.db"));
+    const outcome = await intake.accept([push(`sha256-${hex}.sig`), push("v1")]);
+    expect(outcome).toMatchObject({ kind: "queued", runIds: [expect.any(String) as unknown] });
+    expect(await intake.accept([push(`sha256-${hex.slice(1)}.sig`)])).toMatchObject({
+      kind: "queued",
+    });
+  });
+});
