@@ -15,7 +15,9 @@ export const DEFAULT_TAIL_BYTES = 64 * 1024;
  */
 export class OutputCapture {
   private readonly head: Piece[] = [];
-  private readonly tail: Piece[] = [];
+  private tail: Piece[] = [];
+  /** Pieces before this index have left the tail (cheaper than shifting on every write). */
+  private tailStart = 0;
   private headSize = 0;
   private tailSize = 0;
   private total = 0;
@@ -39,34 +41,41 @@ export class OutputCapture {
     this.tail.push({ stream, data: Buffer.from(rest) });
     this.tailSize += rest.length;
     while (this.tailSize > this.tailBytes) {
-      const first = this.tail[0];
+      const first = this.tail[this.tailStart];
       if (!first) break;
       const excess = this.tailSize - this.tailBytes;
       const cut = Math.min(excess, first.data.length);
-      if (cut === first.data.length) this.tail.shift();
+      if (cut === first.data.length) this.tailStart += 1;
       else first.data = first.data.subarray(cut);
       this.tailSize -= cut;
       this.dropped += cut;
+    }
+    if (this.tailStart > 1024 && this.tailStart * 2 > this.tail.length) {
+      this.tail = this.tail.slice(this.tailStart);
+      this.tailStart = 0;
     }
   }
 
   result(): RunOutput {
     return {
       head: merge(this.head),
-      tail: merge(this.tail),
+      tail: merge(this.tail.slice(this.tailStart)),
       totalBytes: this.total,
       droppedBytes: this.dropped,
     };
   }
 }
 
-/** Joins neighbouring pieces of the same stream, then decodes them. */
+/** Joins neighbouring pieces of the same stream (one copy per run of them), then decodes them. */
 function merge(pieces: readonly Piece[]): OutputChunk[] {
-  const joined: Piece[] = [];
+  const runs: { stream: string; parts: Buffer[] }[] = [];
   for (const piece of pieces) {
-    const last = joined.at(-1);
-    if (last && last.stream === piece.stream) last.data = Buffer.concat([last.data, piece.data]);
-    else joined.push({ stream: piece.stream, data: Buffer.from(piece.data) });
+    const last = runs.at(-1);
+    if (last && last.stream === piece.stream) last.parts.push(piece.data);
+    else runs.push({ stream: piece.stream, parts: [piece.data] });
   }
-  return joined.map(({ stream, data }) => ({ stream, text: data.toString("utf8") }));
+  return runs.map(({ stream, parts }) => ({
+    stream,
+    text: Buffer.concat(parts).toString("utf8"),
+  }));
 }

@@ -42,4 +42,21 @@ describe("OutputCapture", () => {
     expect(totalBytes).toBe(1_000_000);
     expect(droppedBytes).toBe(1_000_000 - 2048);
   });
+
+  it("keeps the last bytes in order through many tiny writes from both streams", () => {
+    const capture = new OutputCapture(2, 12);
+    const streams = ["stdout", "stderr"] as const;
+    let written = "";
+    for (let i = 0; i < 5000; i++) {
+      const text = String(i % 10);
+      written += text;
+      capture.write(streams[Math.floor(i / 3) % 2] ?? "stdout", Buffer.from(text));
+    }
+    const { head, tail, droppedBytes } = capture.result();
+    expect(head.map((c) => c.text).join("")).toBe(written.slice(0, 2));
+    expect(tail.map((c) => c.text).join("")).toBe(written.slice(-12));
+    // The writes of 4998 and 4999 went to stdout (i / 3 = 1666), that of 4997 to stderr.
+    expect(tail.at(-1)).toEqual({ stream: "stdout", text: "89" });
+    expect(droppedBytes).toBe(5000 - 2 - 12);
+  });
 });
