@@ -7,7 +7,7 @@ export interface Config {
   limits: {
     /** Largest webhook body accepted, in bytes (413 past it). */
     bodyBytes: number;
-    /** How long a delivery's dedupe key is remembered in memory, in ms. */
+    /** How long the latest push of each tag (headKeyOf) is remembered in memory, in ms. */
     dedupeTtlMs: number;
     /** Most runs waiting in the queue; past it webhooks get 429 and nothing is recorded. */
     backlog: number;

@@ -1,5 +1,5 @@
 import NodeCache from "node-cache";
-import { dedupeKeyOf, type PushEvent } from "../sources/push-event.js";
+import { dedupeKeyOf, headKeyOf, type PushEvent } from "../sources/push-event.js";
 import { GroupCommit } from "../store/group-commit.js";
 import type { AcceptOutcome, RunStore } from "../store/run-store.js";
 import { isArtifactTag } from "./artifact-tag.js";
@@ -40,15 +40,18 @@ export interface DeliveryIntake {
  * written in one transaction (shared with deliveries arriving at the same moment, see
  * GroupCommit) before the caller answers. Events are first put under the
  * configured registry name, so one push announced as "registry:5000" and as "127.0.0.1:5000"
- * is one push. The events of one push (a re-sent notification, the same tag and digest
- * announced twice) share a dedupe key; they are caught by a TTL cache first and by the
- * store's unique key after a restart. A delivery that would take the queue past the backlog
- * is refused whole, and nothing of it is recorded or remembered.
+ * is one push. An event is a duplicate when it announces what its head (headKeyOf: the tag
+ * with a digest, the push itself without) already is: a re-sent notification, the same tag
+ * and digest announced twice, but not a tag moved back to an earlier digest. Duplicates are
+ * caught by a TTL cache of heads first and by the store's heads after a restart. A delivery
+ * that would take the queue past the backlog is refused whole, and nothing of it is recorded
+ * or remembered.
  */
 export function createDeliveryIntake(options: AcceptDeliveryOptions): DeliveryIntake {
   const { store, matchPipelines, onQueued } = options;
   const clock = options.clock ?? (() => new Date());
   const resolveRegistry = options.resolveRegistry ?? ((host: string) => host);
+  /** Head key → dedupe key of the delivery recorded last under it. */
   const seen = new NodeCache({
     stdTTL: Math.max(1, Math.round(options.dedupeTtlMs / 1000)),
     checkperiod: 120,
@@ -58,6 +61,19 @@ export function createDeliveryIntake(options: AcceptDeliveryOptions): DeliveryIn
   const commit = new GroupCommit(store);
   /** Runs of deliveries waiting for their group commit. */
   let pending = 0;
+  /**
+   * Head keys of deliveries waiting for their group commit, with how many. The cache is behind
+   * on these (it says A while B is on its way: A next is a rollback, not a duplicate), so for
+   * them the store decides, in order.
+   */
+  const committing = new Map<string, number>();
+  const hold = (headKeys: readonly string[], by: 1 | -1) => {
+    for (const headKey of headKeys) {
+      const count = (committing.get(headKey) ?? 0) + by;
+      if (count === 0) committing.delete(headKey);
+      else committing.set(headKey, count);
+    }
+  };
 
   const accept = async (
     events: readonly PushEvent[],
@@ -76,21 +92,26 @@ export function createDeliveryIntake(options: AcceptDeliveryOptions): DeliveryIn
     }
     if (events.length === 0) return { kind: "no-events", ignored: [...ignored] };
 
-    const fresh: { event: PushEvent; dedupeKey: string }[] = [];
-    const keys = new Set<string>();
+    const fresh: { event: PushEvent; dedupeKey: string; headKey: string }[] = [];
+    /** Where the delivery's earlier events moved each head. */
+    const heads = new Map<string, string>();
     for (const reported of events) {
       const event = { ...reported, registry: resolveRegistry(reported.registry) };
       const dedupeKey = dedupeKeyOf(event);
-      if (seen.has(dedupeKey) || keys.has(dedupeKey)) continue;
-      keys.add(dedupeKey);
-      fresh.push({ event, dedupeKey });
+      const headKey = headKeyOf(event);
+      const head =
+        heads.get(headKey) ?? (committing.has(headKey) ? undefined : seen.get<string>(headKey));
+      if (head === dedupeKey) continue;
+      heads.set(headKey, dedupeKey);
+      fresh.push({ event, dedupeKey, headKey });
     }
     if (fresh.length === 0) return { kind: "duplicate" };
 
     const items = fresh
-      .map(({ event, dedupeKey }) => ({
+      .map(({ event, dedupeKey, headKey }) => ({
         event,
         dedupeKey,
+        headKey,
         pipelines: matchPipelines(event).map((p) => p.name),
       }))
       .filter((item) => item.pipelines.length > 0);
@@ -111,13 +132,17 @@ export function createDeliveryIntake(options: AcceptDeliveryOptions): DeliveryIn
       return { kind: "backlog-full", backlog };
     }
     pending += incoming;
+    const headKeys = items.map((item) => item.headKey);
+    hold(headKeys, 1);
     let outcomes: AcceptOutcome[];
     try {
       outcomes = await commit.accept(items, clock());
     } finally {
       pending -= incoming;
+      hold(headKeys, -1);
     }
-    items.forEach((item) => seen.set(item.dedupeKey, true));
+    // In order, as the store moved them: the last item of a head is what it points at now.
+    items.forEach((item) => seen.set(item.headKey, item.dedupeKey));
     const runIds = outcomes.flatMap((o) => (o.kind === "recorded" ? o.runIds : []));
     if (runIds.length === 0) return { kind: "duplicate" };
     const duplicates =

@@ -24,5 +24,21 @@ export interface PushEvent {
  */
 export function dedupeKeyOf(event: PushEvent): string {
   const identity = event.digest ?? `at:${event.pushedAt.toISOString()}`;
-  return [event.source, event.registry, event.repository, event.tag, identity].join("|");
+  return `${tagKeyOf(event)}|${identity}`;
+}
+
+/**
+ * What a delivery's dedupe key is compared with: a delivery is a duplicate when the last one
+ * recorded under its head key had the same dedupe key. With a digest, the head is the tag, so
+ * a delivery announcing what the tag already points at is a duplicate and a tag moved back to
+ * an earlier digest (a rollback) is not. Without one, the push time identifies one push: the
+ * head is the dedupe key itself, a duplicate for good.
+ */
+export function headKeyOf(event: PushEvent): string {
+  return event.digest === undefined ? dedupeKeyOf(event) : tagKeyOf(event);
+}
+
+/** The tag a push moves, as announced by one source. Tags never contain "|". */
+function tagKeyOf(event: PushEvent): string {
+  return [event.source, event.registry, event.repository, event.tag].join("|");
 }

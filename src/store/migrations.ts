@@ -72,4 +72,45 @@ export const MIGRATIONS: readonly string[] = [
      FROM events e WHERE e.id = runs.event_id);
    CREATE INDEX runs_queue ON runs(state, pipeline, id);
    CREATE INDEX runs_by_image ON runs(image, pipeline, state, id);`,
+  // A dedupe key is no longer unique: a tag moved back to an earlier digest (a rollback) is
+  // recorded again. heads: per head key (source|registry|repository|tag with a digest, the
+  // dedupe key itself without one, see headKeyOf) the delivery recorded last, filled from the
+  // newest event of each. events is rebuilt to drop its UNIQUE; the store runs migrations
+  // with foreign keys off and checks them before committing.
+  `CREATE TABLE events_rebuilt (
+     id TEXT PRIMARY KEY,
+     dedupe_key TEXT NOT NULL,
+     source TEXT NOT NULL,
+     registry TEXT NOT NULL,
+     repository TEXT NOT NULL,
+     tag TEXT NOT NULL,
+     digest TEXT,
+     pushed_at TEXT NOT NULL,
+     pusher TEXT,
+     callback_url TEXT,
+     received_at TEXT NOT NULL
+   );
+   INSERT INTO events_rebuilt (id, dedupe_key, source, registry, repository, tag, digest,
+       pushed_at, pusher, callback_url, received_at)
+     SELECT id, dedupe_key, source, registry, repository, tag, digest, pushed_at, pusher,
+       callback_url, received_at
+     FROM events;
+   DROP TABLE events;
+   ALTER TABLE events_rebuilt RENAME TO events;
+   CREATE INDEX events_by_repository ON events(repository);
+   CREATE TABLE heads (
+     head_key TEXT PRIMARY KEY,
+     dedupe_key TEXT NOT NULL,
+     event_id TEXT NOT NULL REFERENCES events(id)
+   );
+   INSERT INTO heads (head_key, dedupe_key, event_id)
+     SELECT head_key, dedupe_key, id FROM (
+       SELECT head_key, dedupe_key, id, row_number() OVER (
+           PARTITION BY head_key ORDER BY received_at DESC, id DESC) AS newest
+         FROM (
+           SELECT id, dedupe_key, received_at,
+             CASE WHEN digest IS NULL THEN dedupe_key
+               ELSE source || '|' || registry || '|' || repository || '|' || tag END AS head_key
+           FROM events))
+     WHERE newest = 1;`,
 ];

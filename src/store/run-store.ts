@@ -131,7 +131,10 @@ export interface ActionUpdate {
 
 /** Durable record of events and runs. Every method is atomic. */
 export interface RunStore {
-  /** Records a delivery's events and their runs in one transaction; known keys are duplicates. */
+  /**
+   * Records a delivery's events and their runs in one transaction, in order. An item is a
+   * duplicate when the item recorded last under its head key (headKeyOf) had its dedupe key.
+   */
   accept(items: readonly AcceptItem[], now: Date): AcceptOutcome[];
   getRun(id: string): RunRecord | undefined;
   /** Newest first. */

@@ -3,6 +3,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { isFinal, type RunState } from "../pipeline/run-states.js";
+import { headKeyOf } from "../sources/push-event.js";
 import { MIGRATIONS } from "./migrations.js";
 import { StoreUnavailableError } from "./store-unavailable-error.js";
 import { createIdGenerator } from "./new-id.js";
@@ -63,10 +64,23 @@ export class SqliteRunStore implements RunStore {
         `store schema version ${current} is newer than this pushgate (${MIGRATIONS.length})`,
       );
     }
-    this.db.transaction(() => {
-      MIGRATIONS.slice(current).forEach((sql) => this.db.exec(sql));
-      this.db.pragma(`user_version = ${MIGRATIONS.length}`);
-    })();
+    if (current === MIGRATIONS.length) return;
+    // SQLite's procedure for rebuilding a table others refer to: foreign keys off outside the
+    // transaction (the pragma does nothing inside one), checked before the commit, on again.
+    this.db.pragma("foreign_keys = OFF");
+    try {
+      this.db.transaction(() => {
+        MIGRATIONS.slice(current).forEach((sql) => this.db.exec(sql));
+        const broken = this.db.pragma("foreign_key_check") as { table: string }[];
+        if (broken.length > 0) {
+          const where = broken[0]?.table;
+          throw new Error(`store upgrade left ${broken.length} dangling references (in ${where})`);
+        }
+        this.db.pragma(`user_version = ${MIGRATIONS.length}`);
+      })();
+    } finally {
+      this.db.pragma("foreign_keys = ON");
+    }
   }
 
   /** A statement compiled once and reused: intake and the scheduler run the same few often. */
@@ -82,8 +96,13 @@ export class SqliteRunStore implements RunStore {
   }
 
   accept(items: readonly AcceptItem[], now: Date): AcceptOutcome[] {
-    const findEvent = this.prepare<[string], { id: string }>(
-      "SELECT id FROM events WHERE dedupe_key = ?",
+    const findHead = this.prepare<[string], { dedupe_key: string; event_id: string }>(
+      "SELECT dedupe_key, event_id FROM heads WHERE head_key = ?",
+    );
+    const moveHead = this.prepare(
+      `INSERT INTO heads (head_key, dedupe_key, event_id) VALUES (?, ?, ?)
+       ON CONFLICT (head_key) DO UPDATE SET dedupe_key = excluded.dedupe_key,
+         event_id = excluded.event_id`,
     );
     const insertEvent = this.prepare(
       `INSERT INTO events (id, dedupe_key, source, registry, repository, tag, digest, pushed_at,
@@ -98,8 +117,10 @@ export class SqliteRunStore implements RunStore {
     const at = now.toISOString();
     const record = this.db.transaction(() =>
       items.map(({ event, dedupeKey, pipelines }): AcceptOutcome => {
-        const known = findEvent.get(dedupeKey);
-        if (known) return { kind: "duplicate", eventId: known.id };
+        // In order: the second of two equal items in one batch finds the first as its head.
+        const headKey = headKeyOf(event);
+        const head = findHead.get(headKey);
+        if (head?.dedupe_key === dedupeKey) return { kind: "duplicate", eventId: head.event_id };
         const eventId = this.newId(now.getTime());
         insertEvent.run({
           id: eventId,
@@ -114,6 +135,7 @@ export class SqliteRunStore implements RunStore {
           callbackUrl: event.callbackUrl ?? null,
           receivedAt: at,
         });
+        moveHead.run(headKey, dedupeKey, eventId);
         const runIds = pipelines.map((pipeline) => {
           const runId = this.newId(now.getTime());
           insertRun.run(runId, eventId, pipeline, imageKeyOf(event), at, at);

@@ -74,6 +74,39 @@ describe("POST /dockerregistry-webhook (distribution notifications)", () => {
     expect(await imagesOf(json)).toEqual(["127.0.0.1:45999/team/app:v2"]);
   });
 
+  it("queues a run for each move of a tag, back to an earlier digest too; what it points at again is a duplicate", async () => {
+    const push = (digestPrefix: string, at: string) =>
+      manifestPush((event) => {
+        const digest = `sha256:${digestPrefix}${"0".repeat(56)}`;
+        event.target = { ...event.target, tag: "latest", digest };
+        Object.assign(event, { timestamp: at });
+      });
+    const a = push("65c19fca", "2026-11-22T20:00:00Z");
+    const b = push("75c19fca", "2026-11-22T20:01:00Z");
+    const aAgain = push("65c19fca", "2026-11-22T20:02:00Z");
+    const send = (body: unknown) => post(notify(), body, { "content-type": EVENTS_V1, ...BEARER });
+
+    const runs: string[] = [];
+    for (const body of [a, b, aAgain]) {
+      const { status, json } = await send(body);
+      expect([status, json.status]).toEqual([202, "queued"]);
+      expect(await imagesOf(json)).toEqual(["127.0.0.1:45999/team/app:latest"]);
+      runs.push(...(json.runs as string[]));
+    }
+    expect(new Set(runs).size).toBe(3);
+    for (const body of [aAgain, a]) {
+      const { status, json } = await send(body);
+      expect([status, json.status]).toEqual([200, "duplicate"]);
+    }
+
+    const { json } = await getJson(`${pushgate.url}/api/runs?repository=team/app`, API_TOKEN);
+    const latest = (json.runs as { event: { tag: string; digest: string } }[])
+      .filter((run) => run.event.tag === "latest")
+      .map((run) => run.event.digest.slice("sha256:".length, "sha256:".length + 8))
+      .reverse();
+    expect(latest).toEqual(["65c19fca", "75c19fca", "65c19fca"]);
+  });
+
   it("acknowledges layer pushes and pulls with 200 and the reason", async () => {
     const { received } = fixture("registry-2.8-debian-captured-push.json") as {
       received: unknown[];

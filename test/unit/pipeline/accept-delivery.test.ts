@@ -116,6 +116,78 @@ describe("one push, many notifications", () => {
   });
 });
 
+describe("a tag moved back to an earlier digest (a rollback)", () => {
+  const A = `sha256:${"a".repeat(64)}`;
+  const B = `sha256:${"b".repeat(64)}`;
+  const push = (digest: string): PushEvent => ({
+    source: "registry",
+    registry: "127.0.0.1:45999",
+    repository: "team/app",
+    tag: "latest",
+    digest,
+    pushedAt: new Date(0),
+  });
+  const hubPush = (pushedAt: string): PushEvent => ({
+    source: "dockerhub",
+    registry: "127.0.0.1:45999",
+    repository: "team/hub",
+    tag: "latest",
+    pushedAt: new Date(pushedAt),
+  });
+
+  /** The kinds answered to each delivery, from one intake (the cache) or restarting each time (the store). */
+  async function answers(events: PushEvent[], restartEachTime: boolean): Promise<string[]> {
+    const dbPath = join(tempDir(), "pushgate.db");
+    let intake = startIntake(dbPath);
+    const kinds: string[] = [];
+    for (const event of events) {
+      if (restartEachTime) intake = startIntake(dbPath);
+      kinds.push((await intake.accept([event])).kind);
+    }
+    return kinds;
+  }
+
+  it("queues A, B, A within the TTL and takes A again for a duplicate, as the store does", async () => {
+    const deliveries = [push(A), push(B), push(A), push(A)];
+    const expected = ["queued", "queued", "queued", "duplicate"];
+    expect(await answers(deliveries, false)).toEqual(expected);
+    expect(await answers(deliveries, true)).toEqual(expected);
+  });
+
+  it("keeps a push without digest a duplicate for good, whatever came between, as the store does", async () => {
+    const [first, second] = [hubPush("2026-03-01T10:00:00Z"), hubPush("2026-03-01T11:00:00Z")];
+    const deliveries = [first, first, second, first];
+    const expected = ["queued", "duplicate", "queued", "duplicate"];
+    expect(await answers(deliveries, false)).toEqual(expected);
+    expect(await answers(deliveries, true)).toEqual(expected);
+  });
+
+  it("reads the events of one delivery in order, from the cache as from the store", async () => {
+    const intake = startIntake(join(tempDir(), "pushgate.db"));
+    const rollback = await intake.accept([push(A), push(B), push(A)]);
+    expect(rollback).toMatchObject({ kind: "queued", duplicates: 0 });
+    expect(runsOf([rollback])).toHaveLength(3);
+    // The cache says A: B moves the tag, so the A after it is a push again.
+    const back = await intake.accept([push(B), push(A)]);
+    expect(back).toMatchObject({ kind: "queued", duplicates: 0 });
+    expect(runsOf([back])).toHaveLength(2);
+    expect(await intake.accept([push(A), push(A)])).toEqual({ kind: "duplicate" });
+  });
+
+  it("does not answer from the cache while a delivery moving the same tag is being written", async () => {
+    const intake = startIntake(join(tempDir(), "pushgate.db"));
+    expect((await intake.accept([push(A)])).kind).toBe("queued");
+    // B and then A arrive before B is committed: the cache still says A, the tag will say B.
+    const [b, a, again] = await Promise.all([
+      intake.accept([push(B)]),
+      intake.accept([push(A)]),
+      intake.accept([push(A)]),
+    ]);
+    expect([b.kind, a.kind, again.kind]).toEqual(["queued", "queued", "duplicate"]);
+    expect(await intake.accept([push(A)])).toEqual({ kind: "duplicate" });
+  });
+});
+
 describe("the backlog (limits.backlog)", () => {
   const push = (tag: string): PushEvent => ({
     source: "registry",
