@@ -20,9 +20,9 @@ import { erroredBy, type Tested } from "./verdict-of.js";
 
 export interface ExecuteRunDeps {
   store: RunStore;
-  images: ImageClient;
-  tests: TestContainer;
-  services: (owner: RunOwner) => RunServices;
+  images: Pick<ImageClient, "pull" | "facts">;
+  tests: Pick<TestContainer, "run">;
+  services: (owner: RunOwner) => Pick<RunServices, "start" | "remove" | "networkName">;
   pipelines: readonly PipelineConfig[];
   registries: readonly RegistryConfig[];
   pullTimeoutMs: number;
