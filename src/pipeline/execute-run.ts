@@ -39,6 +39,18 @@ export interface ExecuteRunDeps {
   observe?: RunObserver;
 }
 
+/**
+ * What claiming a run clears, in the same write: nothing an earlier attempt recorded (its
+ * verdict, its digest, its output) may pass for this attempt's, nor reach its actions.
+ */
+const FRESH_ATTEMPT = {
+  reason: null,
+  exitCode: null,
+  verdict: null,
+  imageDigest: null,
+  output: null,
+} as const;
+
 /** Executes one queued run, or resumes the actions of one found `acting` at start-up. */
 export interface RunExecutor {
   execute: (run: RunRecord, signal: AbortSignal) => Promise<void>;
@@ -82,7 +94,7 @@ export function createRunExecutor(deps: ExecuteRunDeps): RunExecutor {
     }
     const attempt = run.attempt + 1;
     steps.start("pull");
-    const claim = { attempt, steps: steps.snapshot(), reason: null, exitCode: null, verdict: null };
+    const claim = { attempt, steps: steps.snapshot(), ...FRESH_ATTEMPT };
     if (!move(["queued"], "pulling", claim)) return;
     let state: RunState = "pulling";
     const owner: RunOwner = { runId: run.id, instanceId: deps.instanceId, attempt };
