@@ -124,8 +124,12 @@ export function createRunExecutor(deps: ExecuteRunDeps): RunExecutor {
     } finally {
       await services.remove();
       const captured = capture.result();
-      if (captured.totalBytes > 0) deps.store.saveOutput(run.id, captured);
-      deps.live?.release(run.id);
+      try {
+        if (captured.totalBytes > 0) deps.store.saveOutput(run.id, captured);
+      } finally {
+        // Even when the output could not be stored: followers then read what the store has.
+        deps.live?.release(run.id);
+      }
     }
     if (!tested) {
       steps.finishAll();

@@ -2,6 +2,7 @@ import type { PipelineConfig } from "../config/config.js";
 import type { Logger } from "../observability/logger.js";
 import type { RunRecord, RunStore } from "../store/run-store.js";
 import type { RunExecutor } from "./execute-run.js";
+import { endFailedRun } from "./end-failed-run.js";
 import { createMoveRun, type MoveRun, type RunObserver } from "./move-run.js";
 import { pickRuns } from "./pick-runs.js";
 import { RunAbort } from "./run-abort.js";
@@ -32,7 +33,9 @@ const CANCEL_WAIT_MS = 15_000;
  * Picks queued runs oldest first within `concurrency` and each pipeline's own limit, and
  * executes them. At start it puts runs a previous process left mid-test back in the queue
  * and resumes the actions of runs it left `acting`. New runs may supersede older ones of
- * the same image. stop() lets runs in flight finish for a grace period, then aborts them.
+ * the same image. A run whose execution fails unexpectedly (its store writes refused) ends
+ * errored, as far as the store allows. stop() lets runs in flight finish for a grace period,
+ * then aborts them.
  */
 export class Scheduler {
   private readonly flights = new RunFlights();
@@ -182,10 +185,10 @@ export class Scheduler {
           this.pump();
           return;
         }
-        const { error } = failure;
-        this.options.logger.error("run execution failed", {
-          runId: run.id,
-          error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+        endFailedRun(run, failure.error, {
+          store: this.options.store,
+          move: this.moveOf(run),
+          logger: this.options.logger,
         });
         setTimeout(() => this.pump(), RETRY_MS).unref();
       },

@@ -12,6 +12,7 @@ import { Scheduler } from "../../../src/pipeline/scheduler.js";
 import { dedupeKeyOf } from "../../../src/sources/push-event.js";
 import type { RunRecord } from "../../../src/store/run-store.js";
 import { SqliteRunStore } from "../../../src/store/sqlite-run-store.js";
+import { FailingStore } from "../../support/failing-store.js";
 import { DIGEST, pipelineWith } from "../../support/outcomes.js";
 import { waitFor } from "../../support/wait-for.js";
 
@@ -28,9 +29,10 @@ afterEach(async () => {
 const FINAL: RunState[] = ["passed", "failed", "errored", "cancelled", "superseded"];
 const webhook = { webhook: { url: "http://127.0.0.1:9/hook", headers: {} } };
 
-/** Runs tested by the stand-in engine, in order. */
+/** `tested`: the runs the stand-in engine tested, in order; `onTest` is told of each. */
 function standInEngine() {
   const tested: string[] = [];
+  const hooks = { onTest: (): void => undefined };
   const images: ExecuteRunDeps["images"] = {
     pull: (target) =>
       target.reference.endsWith(":missing")
@@ -41,6 +43,7 @@ function standInEngine() {
   const tests: ExecuteRunDeps["tests"] = {
     run: (spec) => {
       tested.push(spec.owner.runId);
+      hooks.onTest();
       spec.onOutput("stdout", Buffer.from(`attempt ${spec.owner.attempt}\n`));
       return Promise.resolve({ exitCode: 0, timedOut: false, oomKilled: false });
     },
@@ -50,7 +53,7 @@ function standInEngine() {
     remove: () => Promise.resolve(),
     networkName: undefined,
   });
-  return { tested, images, tests, services };
+  return { tested, hooks, images, tests, services };
 }
 
 function setUp(
@@ -62,6 +65,8 @@ function setUp(
 ) {
   const store = new SqliteRunStore(":memory:");
   stores.push(store);
+  // What pushgate writes through; `store` reads what was written.
+  const failing = new FailingStore(store);
   const logLines: string[] = [];
   const logStream = new PassThrough();
   logStream.on("data", (chunk: Buffer) =>
@@ -73,7 +78,7 @@ function setUp(
   const observe: RunObserver = (moved) => live.moved(moved.runId, moved.to);
   const engine = standInEngine();
   const executor = createRunExecutor({
-    store,
+    store: failing.store,
     images: engine.images,
     tests: engine.tests,
     services: engine.services,
@@ -87,15 +92,19 @@ function setUp(
     live,
     observe,
   });
-  const scheduler = new Scheduler({
-    store,
-    executor,
-    concurrency: options.concurrency ?? 2,
-    pipelines: [pipeline],
-    logger,
-    observe,
-  });
-  schedulers.push(scheduler);
+  const schedule = () => {
+    const scheduler = new Scheduler({
+      store: failing.store,
+      executor,
+      concurrency: options.concurrency ?? 2,
+      pipelines: [pipeline],
+      logger,
+      observe,
+    });
+    schedulers.push(scheduler);
+    return scheduler;
+  };
+  const scheduler = schedule();
   let pushes = 0;
   const queue = (tag: string): string => {
     const event = {
@@ -122,7 +131,8 @@ function setUp(
       },
       5000,
     );
-  return { store, scheduler, live, engine, logLines, queue, until };
+  const errorsLogged = () => logLines.filter((line) => line.includes(`"level":"error"`));
+  return { store, failing, scheduler, schedule, live, engine, errorsLogged, queue, until };
 }
 
 describe("a new attempt", () => {
@@ -157,5 +167,62 @@ describe("a new attempt", () => {
     expect(outcomes.map((o) => [o.verdict, o.imageDigest, o.run.imageDigest])).toEqual([
       ["errored", undefined, undefined],
     ]);
+  });
+});
+
+describe("a store write that fails", () => {
+  it("ends the run errored saying so, tells its followers and frees its slot", async () => {
+    const { store, failing, scheduler, live, queue, until, errorsLogged } = setUp({
+      concurrency: 1,
+    });
+    failing.failNext("saveOutput");
+    const id = queue("v1");
+    const next = queue("v2");
+    const followed: string[] = [];
+    live.follow(id, {
+      output: () => undefined,
+      state: (state) => followed.push(state),
+      close: () => undefined,
+    });
+    scheduler.start();
+
+    const run = await until(id, FINAL);
+    expect(run).toMatchObject({
+      state: "errored",
+      verdict: "errored",
+      reason: "pushgate could not record the run: database or disk is full",
+    });
+    expect(Object.values(run.steps).map((step) => step.finishedAt !== undefined)).toEqual([true]);
+    expect(followed.at(-1)).toBe("errored");
+    expect(live.snapshot(id)).toBeUndefined();
+    expect(await scheduler.cancel(id)).toMatchObject({
+      kind: "refused",
+      run: { state: "errored" },
+    });
+    expect(await until(next, FINAL)).toMatchObject({ state: "passed" });
+    expect([store.countRuns("testing"), scheduler.executingCount()]).toEqual([0, 0]);
+    expect(errorsLogged()).toHaveLength(1);
+  });
+
+  it("leaves a run it cannot end either to the next start, logging that once", async () => {
+    const { store, failing, scheduler, schedule, engine, queue, until, errorsLogged } = setUp();
+    engine.hooks.onTest = () => failing.fill(); // the disk fills up during the test
+    const id = queue("v1");
+    scheduler.start();
+
+    const [logged] = await waitFor("the failure to be logged", () =>
+      errorsLogged().length > 0 ? errorsLogged() : undefined,
+    );
+    expect(logged).toContain(id);
+    expect(logged).toContain("left for the next start to requeue");
+    expect(store.getRun(id)?.state).toBe("testing");
+    expect(scheduler.executingCount()).toBe(0);
+    await scheduler.stop();
+    expect(errorsLogged()).toHaveLength(1);
+
+    failing.free();
+    engine.hooks.onTest = () => undefined;
+    schedule().start();
+    expect(await until(id, FINAL)).toMatchObject({ state: "passed", attempt: 2 });
   });
 });
