@@ -51,9 +51,13 @@ const FRESH_ATTEMPT = {
   output: null,
 } as const;
 
-/** Executes one queued run, or resumes the actions of one found `acting` at start-up. */
+/**
+ * Executes one queued run, or resumes the actions of one found `acting` at start-up.
+ * `testOver` is called once the run is `acting`: its test is over and only its actions
+ * remain, which need no test slot.
+ */
 export interface RunExecutor {
-  execute: (run: RunRecord, signal: AbortSignal) => Promise<void>;
+  execute: (run: RunRecord, signal: AbortSignal, testOver?: () => void) => Promise<void>;
   resume: (run: RunRecord, signal: AbortSignal) => Promise<void>;
 }
 
@@ -64,7 +68,7 @@ export interface RunExecutor {
  * errored instead of starting again. Containers and networks are removed on every path.
  */
 export function createRunExecutor(deps: ExecuteRunDeps): RunExecutor {
-  const contextOf = (run: RunRecord) => {
+  const contextOf = (run: RunRecord, testOver?: () => void) => {
     const log = deps.logger.child({
       runId: run.id,
       pipeline: run.pipeline,
@@ -79,12 +83,17 @@ export function createRunExecutor(deps: ExecuteRunDeps): RunExecutor {
       move,
       log,
       ...(deps.performActions ? { performActions: deps.performActions } : {}),
+      testOver,
     };
     return { log, move, pipeline, finish };
   };
 
-  const execute = async (run: RunRecord, signal: AbortSignal): Promise<void> => {
-    const { log, move, pipeline, finish } = contextOf(run);
+  const execute = async (
+    run: RunRecord,
+    signal: AbortSignal,
+    testOver?: () => void,
+  ): Promise<void> => {
+    const { log, move, pipeline, finish } = contextOf(run, testOver);
     const steps = new StepClock();
     if (run.attempt >= deps.maxAttempts) {
       const reason = `pushgate restarted ${run.attempt} times during this run (docker.maxAttempts: ${deps.maxAttempts})`;

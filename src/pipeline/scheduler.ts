@@ -65,7 +65,9 @@ export class Scheduler {
     }
     // Runs of a pipeline no longer configured are picked too, and end errored saying so.
     store.queuedPipelines().forEach((name) => this.names.add(name));
-    for (const run of store.runsInStates(["acting"])) this.launch(run, executor.resume, false);
+    for (const run of store.runsInStates(["acting"])) {
+      this.launch(run, (signal) => executor.resume(run, signal), false);
+    }
     this.pump();
   }
 
@@ -97,7 +99,10 @@ export class Scheduler {
     return this.flights.get(runId) !== undefined;
   }
 
-  /** Runs being pulled, tested or finished by this scheduler now. */
+  /**
+   * Runs being pulled or tested by this scheduler now: those holding one of `concurrency`'s
+   * slots. A run whose test is over (acting) holds none while its actions go on.
+   */
   executingCount(): number {
     return this.flights.executing();
   }
@@ -162,7 +167,10 @@ export class Scheduler {
       this.options.logger.error("cannot read the queue", { error: String(error) });
       return;
     }
-    for (const run of picked) this.launch(run, this.options.executor.execute, true);
+    for (const run of picked) {
+      const testOver = (): void => this.testOver(run.id);
+      this.launch(run, (signal) => this.options.executor.execute(run, signal, testOver), true);
+    }
   }
 
   private moveOf(run: RunRecord): MoveRun {
@@ -171,27 +179,27 @@ export class Scheduler {
     return createMoveRun(store, run, log, observe);
   }
 
+  /** A run's test is over (it is acting): its slot goes to the next queued run. */
+  private testOver(runId: string): void {
+    if (this.flights.release(runId)) this.pump();
+  }
+
   private launch(
     run: RunRecord,
-    work: (run: RunRecord, signal: AbortSignal) => Promise<void>,
+    work: (signal: AbortSignal) => Promise<void>,
     executing: boolean,
   ): void {
-    this.flights.launch(
-      run,
-      (signal) => work(run, signal),
-      executing,
-      (failure) => {
-        if (!failure) {
-          this.pump();
-          return;
-        }
-        endFailedRun(run, failure.error, {
-          store: this.options.store,
-          move: this.moveOf(run),
-          logger: this.options.logger,
-        });
-        setTimeout(() => this.pump(), RETRY_MS).unref();
-      },
-    );
+    this.flights.launch(run, work, executing, (failure) => {
+      if (!failure) {
+        this.pump();
+        return;
+      }
+      endFailedRun(run, failure.error, {
+        store: this.options.store,
+        move: this.moveOf(run),
+        logger: this.options.logger,
+      });
+      setTimeout(() => this.pump(), RETRY_MS).unref();
+    });
   }
 }

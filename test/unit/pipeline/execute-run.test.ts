@@ -226,3 +226,37 @@ describe("a store write that fails", () => {
     expect(await until(id, FINAL)).toMatchObject({ state: "passed", attempt: 2 });
   });
 });
+
+describe("a run sending its actions", () => {
+  it.each([
+    ["docker.concurrency", { concurrency: 1, pipeline: pipelineWith({ success: [webhook] }) }],
+    [
+      "the pipeline's concurrency",
+      { concurrency: 4, pipeline: { ...pipelineWith({ success: [webhook] }), concurrency: 1 } },
+    ],
+  ])("holds no test slot of %s: the next queued run is pulled and tested", async (_, limits) => {
+    const { store, scheduler, engine, queue, until } = setUp({
+      ...limits,
+      // The first run's action (a Jenkins build waited for) does not end until pushgate stops.
+      performActions: (outcome, signal) =>
+        outcome.run.event.tag === "v1"
+          ? new Promise((resolve) => signal.addEventListener("abort", () => resolve()))
+          : Promise.resolve(),
+    });
+    const first = queue("v1");
+    const second = queue("v2");
+    scheduler.start();
+
+    expect(await until(second, FINAL)).toMatchObject({ state: "passed" });
+    expect(engine.tested).toEqual([first, second]);
+    expect(store.getRun(first)?.state).toBe("acting");
+    expect([scheduler.executingCount(), scheduler.isActive(first)]).toEqual([0, true]);
+    // Its verdict stands: it cannot be cancelled; a stop interrupts its actions, to resume.
+    expect(await scheduler.cancel(first)).toMatchObject({
+      kind: "refused",
+      run: { state: "acting" },
+    });
+    await scheduler.stop();
+    expect(store.getRun(first)).toMatchObject({ state: "acting", verdict: "passed" });
+  });
+});
