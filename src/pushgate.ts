@@ -6,6 +6,7 @@ import { collectSecrets } from "./config/collect-secrets.js";
 import { createDocker } from "./docker/create-docker.js";
 import { ImageClient } from "./docker/image-client.js";
 import { pingEngine } from "./docker/ping-engine.js";
+import { reapLeftovers } from "./docker/reap-leftovers.js";
 import { Reaper } from "./docker/reaper.js";
 import { RunServices } from "./docker/run-services.js";
 import { TestContainer } from "./docker/test-container.js";
@@ -45,6 +46,9 @@ export interface RunningPushgate {
    */
   stop(options?: { graceMs?: number }): Promise<void>;
 }
+
+/** Pause between tries to reap leftovers while the engine cannot be reached. */
+const REAP_RETRY_MS = 30_000;
 
 /** Builds every dependency from the config, starts listening, and returns a handle to stop it. */
 export async function startPushgate(
@@ -145,22 +149,25 @@ export async function startPushgate(
   logger.info("listening", { url, pipelines: config.pipelines.map((p) => p.name) });
 
   // Leftovers of a previous process are reaped before runs start. An engine that is down
-  // stops nothing: runs then end `errored` saying so, and pushgate keeps serving.
-  const runner =
+  // stops nothing: runs then end `errored` saying so, pushgate keeps serving, and the reap is
+  // tried again until the engine answers (sparing the runs in flight by then).
+  const reaping =
     options.executeRuns === false
-      ? Promise.resolve()
-      : new Reaper(docker, dockerHost, instanceId)
-          .reap((runId) => scheduler.isActive(runId))
-          .then(
-            (reaped) => logger.info("reaped leftovers", { ...reaped }),
-            (error: unknown) => logger.warn("could not reap leftovers", { error: String(error) }),
-          )
-          .then(() => (stopping ? undefined : scheduler.start()))
-          .catch((error: unknown) => logger.error("runs cannot start", { error: String(error) }));
+      ? undefined
+      : reapLeftovers({
+          reaper: new Reaper(docker, dockerHost, instanceId),
+          isActive: (runId) => scheduler.isActive(runId),
+          logger,
+          retryMs: REAP_RETRY_MS,
+        });
+  const runner = reaping?.first
+    .then(() => (stopping ? undefined : scheduler.start()))
+    .catch((error: unknown) => logger.error("runs cannot start", { error: String(error) }));
 
   const stop = (how: { graceMs?: number } = {}): Promise<void> =>
     (stopping ??= (async () => {
       await runner;
+      await reaping?.stop();
       await scheduler.stop(how.graceMs ?? config.shutdown.graceMs);
       live.closeAll();
       await closeServer(server);

@@ -159,7 +159,7 @@ export interface PipelineConfig {
   on: { success: ActionConfig[]; failure: ActionConfig[]; error: ActionConfig[] };
   /** Answer Docker Hub's callback_url with the result. */
   callback: boolean;
-  /** Most of this pipeline's runs executing at once, within docker.concurrency. */
+  /** Most of this pipeline's runs pulled and tested at once, within docker.concurrency. */
   concurrency?: number;
   /**
    * What a newer push of the same image (registry/repository:tag) does to this pipeline's

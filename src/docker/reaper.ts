@@ -8,6 +8,16 @@ export interface Reaped {
   networks: number;
 }
 
+type Labelled = { Id: string; Labels?: Record<string, string> };
+
+/** The part of the engine the reaper uses. */
+export interface ReaperEngine {
+  listContainers(options: Dockerode.ContainerListOptions): Promise<Labelled[]>;
+  listNetworks(options: Dockerode.NetworkListOptions): Promise<Labelled[]>;
+  getContainer(id: string): Pick<Dockerode.Container, "remove">;
+  getNetwork(id: string): Pick<Dockerode.Network, "remove">;
+}
+
 /**
  * Removes containers and networks this pushgate instance created for runs that are not
  * being executed (left behind by a crash or a lost engine connection). Another instance's
@@ -15,7 +25,7 @@ export interface Reaped {
  */
 export class Reaper {
   constructor(
-    private readonly docker: Dockerode,
+    private readonly docker: ReaperEngine,
     private readonly dockerHost: string,
     private readonly instanceId: string,
   ) {}
@@ -24,7 +34,7 @@ export class Reaper {
     const filters = { label: [`${INSTANCE_LABEL}=${this.instanceId}`] };
     try {
       const containers = (await this.docker.listContainers({ all: true, filters })).filter(
-        (c) => !isActive(c.Labels[RUN_LABEL] ?? ""),
+        (c) => !isActive(c.Labels?.[RUN_LABEL] ?? ""),
       );
       await Promise.all(containers.map((c) => removeContainer(this.docker.getContainer(c.Id))));
       const networks = (await this.docker.listNetworks({ filters })).filter(

@@ -4,7 +4,9 @@ import type Dockerode from "dockerode";
 const GONE = new Set([404, 409]);
 
 /** Force-removes a container with its anonymous volumes; one already gone is fine. */
-export async function removeContainer(container: Dockerode.Container): Promise<void> {
+export async function removeContainer(
+  container: Pick<Dockerode.Container, "remove">,
+): Promise<void> {
   try {
     await container.remove({ force: true, v: true });
   } catch (error) {
@@ -14,7 +16,7 @@ export async function removeContainer(container: Dockerode.Container): Promise<v
 }
 
 /** Removes a network; one already gone is fine. */
-export async function removeNetwork(network: Dockerode.Network): Promise<void> {
+export async function removeNetwork(network: Pick<Dockerode.Network, "remove">): Promise<void> {
   try {
     await network.remove();
   } catch (error) {

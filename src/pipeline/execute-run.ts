@@ -20,9 +20,9 @@ import { erroredBy, type Tested } from "./verdict-of.js";
 
 export interface ExecuteRunDeps {
   store: RunStore;
-  images: ImageClient;
-  tests: TestContainer;
-  services: (owner: RunOwner) => RunServices;
+  images: Pick<ImageClient, "pull" | "facts">;
+  tests: Pick<TestContainer, "run">;
+  services: (owner: RunOwner) => Pick<RunServices, "start" | "remove" | "networkName">;
   pipelines: readonly PipelineConfig[];
   registries: readonly RegistryConfig[];
   pullTimeoutMs: number;
@@ -39,9 +39,25 @@ export interface ExecuteRunDeps {
   observe?: RunObserver;
 }
 
-/** Executes one queued run, or resumes the actions of one found `acting` at start-up. */
+/**
+ * What claiming a run clears, in the same write: nothing an earlier attempt recorded (its
+ * verdict, its digest, its output) may pass for this attempt's, nor reach its actions.
+ */
+const FRESH_ATTEMPT = {
+  reason: null,
+  exitCode: null,
+  verdict: null,
+  imageDigest: null,
+  output: null,
+} as const;
+
+/**
+ * Executes one queued run, or resumes the actions of one found `acting` at start-up.
+ * `testOver` is called once the run is `acting`: its test is over and only its actions
+ * remain, which need no test slot.
+ */
 export interface RunExecutor {
-  execute: (run: RunRecord, signal: AbortSignal) => Promise<void>;
+  execute: (run: RunRecord, signal: AbortSignal, testOver?: () => void) => Promise<void>;
   resume: (run: RunRecord, signal: AbortSignal) => Promise<void>;
 }
 
@@ -52,7 +68,7 @@ export interface RunExecutor {
  * errored instead of starting again. Containers and networks are removed on every path.
  */
 export function createRunExecutor(deps: ExecuteRunDeps): RunExecutor {
-  const contextOf = (run: RunRecord) => {
+  const contextOf = (run: RunRecord, testOver?: () => void) => {
     const log = deps.logger.child({
       runId: run.id,
       pipeline: run.pipeline,
@@ -67,12 +83,17 @@ export function createRunExecutor(deps: ExecuteRunDeps): RunExecutor {
       move,
       log,
       ...(deps.performActions ? { performActions: deps.performActions } : {}),
+      testOver,
     };
     return { log, move, pipeline, finish };
   };
 
-  const execute = async (run: RunRecord, signal: AbortSignal): Promise<void> => {
-    const { log, move, pipeline, finish } = contextOf(run);
+  const execute = async (
+    run: RunRecord,
+    signal: AbortSignal,
+    testOver?: () => void,
+  ): Promise<void> => {
+    const { log, move, pipeline, finish } = contextOf(run, testOver);
     const steps = new StepClock();
     if (run.attempt >= deps.maxAttempts) {
       const reason = `pushgate restarted ${run.attempt} times during this run (docker.maxAttempts: ${deps.maxAttempts})`;
@@ -82,7 +103,7 @@ export function createRunExecutor(deps: ExecuteRunDeps): RunExecutor {
     }
     const attempt = run.attempt + 1;
     steps.start("pull");
-    const claim = { attempt, steps: steps.snapshot(), reason: null, exitCode: null, verdict: null };
+    const claim = { attempt, steps: steps.snapshot(), ...FRESH_ATTEMPT };
     if (!move(["queued"], "pulling", claim)) return;
     let state: RunState = "pulling";
     const owner: RunOwner = { runId: run.id, instanceId: deps.instanceId, attempt };
@@ -112,8 +133,12 @@ export function createRunExecutor(deps: ExecuteRunDeps): RunExecutor {
     } finally {
       await services.remove();
       const captured = capture.result();
-      if (captured.totalBytes > 0) deps.store.saveOutput(run.id, captured);
-      deps.live?.release(run.id);
+      try {
+        if (captured.totalBytes > 0) deps.store.saveOutput(run.id, captured);
+      } finally {
+        // Even when the output could not be stored: followers then read what the store has.
+        deps.live?.release(run.id);
+      }
     }
     if (!tested) {
       steps.finishAll();

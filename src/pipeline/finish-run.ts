@@ -24,6 +24,8 @@ export interface FinishDeps {
   move: MoveRun;
   log: Logger;
   performActions?: PerformActions;
+  /** Told once the run is `acting`: its test is over, its test slot may go to the next run. */
+  testOver?: () => void;
 }
 
 /**
@@ -47,6 +49,7 @@ export async function finishRun(finish: Finish, deps: FinishDeps, signal: AbortS
   }
   finish.steps.start("actions");
   if (!move([finish.from], "acting", { ...update, steps: finish.steps.snapshot() })) return;
+  deps.testOver?.();
   await performRunActions(finish, deps, signal);
 }
 

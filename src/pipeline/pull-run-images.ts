@@ -12,7 +12,7 @@ export interface PulledImages {
 }
 
 export interface PullOptions {
-  images: ImageClient;
+  images: Pick<ImageClient, "pull">;
   registries: readonly RegistryConfig[];
   timeoutMs: number;
   signal: AbortSignal;

@@ -3,9 +3,13 @@ import type { RunAbort } from "./run-abort.js";
 
 /** One run being worked on: its abort handle and the promise of its work. */
 export interface Flight {
+  pipeline: string;
   controller: AbortController;
   task: Promise<void>;
-  /** Pulled and tested here (counts against the limits), not only its actions resumed. */
+  /**
+   * Being pulled or tested here: it holds a test slot (counts against the limits). False
+   * once its test is over and only its actions remain, and for actions resumed at start.
+   */
   executing: boolean;
 }
 
@@ -25,13 +29,13 @@ export class RunFlights {
     done: (failure?: { error: unknown }) => void,
   ): void {
     const controller = new AbortController();
-    const count = (delta: number): void => {
-      if (!executing) return;
-      this.executingTotal += delta;
-      this.byPipeline.set(run.pipeline, this.executingOf(run.pipeline) + delta);
+    const flight: Flight = {
+      pipeline: run.pipeline,
+      controller,
+      task: Promise.resolve(),
+      executing,
     };
-    count(1);
-    const flight: Flight = { controller, task: Promise.resolve(), executing };
+    if (executing) this.count(run.pipeline, 1);
     this.flights.set(run.id, flight);
     let failure: { error: unknown } | undefined;
     flight.task = work(controller.signal)
@@ -40,9 +44,21 @@ export class RunFlights {
       })
       .finally(() => {
         this.flights.delete(run.id);
-        count(-1);
+        if (flight.executing) this.count(run.pipeline, -1);
         done(failure);
       });
+  }
+
+  /**
+   * The run's test is over: its slot is free for the next run, while the flight (its actions)
+   * goes on. False when it held none.
+   */
+  release(runId: string): boolean {
+    const flight = this.flights.get(runId);
+    if (!flight?.executing) return false;
+    flight.executing = false;
+    this.count(flight.pipeline, -1);
+    return true;
   }
 
   get(runId: string): Flight | undefined {
@@ -61,9 +77,14 @@ export class RunFlights {
     return [...this.flights.values()].map((flight) => flight.task);
   }
 
-  /** Runs being executed, in all or of one pipeline. */
+  /** Runs holding a test slot (being pulled or tested), in all or of one pipeline. */
   executing(pipeline?: string): number {
     return pipeline === undefined ? this.executingTotal : this.executingOf(pipeline);
+  }
+
+  private count(pipeline: string, delta: number): void {
+    this.executingTotal += delta;
+    this.byPipeline.set(pipeline, this.executingOf(pipeline) + delta);
   }
 
   private executingOf(pipeline: string): number {

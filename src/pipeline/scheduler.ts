@@ -2,6 +2,7 @@ import type { PipelineConfig } from "../config/config.js";
 import type { Logger } from "../observability/logger.js";
 import type { RunRecord, RunStore } from "../store/run-store.js";
 import type { RunExecutor } from "./execute-run.js";
+import { endFailedRun } from "./end-failed-run.js";
 import { createMoveRun, type MoveRun, type RunObserver } from "./move-run.js";
 import { pickRuns } from "./pick-runs.js";
 import { RunAbort } from "./run-abort.js";
@@ -32,7 +33,9 @@ const CANCEL_WAIT_MS = 15_000;
  * Picks queued runs oldest first within `concurrency` and each pipeline's own limit, and
  * executes them. At start it puts runs a previous process left mid-test back in the queue
  * and resumes the actions of runs it left `acting`. New runs may supersede older ones of
- * the same image. stop() lets runs in flight finish for a grace period, then aborts them.
+ * the same image. A run whose execution fails unexpectedly (its store writes refused) ends
+ * errored, as far as the store allows. stop() lets runs in flight finish for a grace period,
+ * then aborts them.
  */
 export class Scheduler {
   private readonly flights = new RunFlights();
@@ -62,7 +65,9 @@ export class Scheduler {
     }
     // Runs of a pipeline no longer configured are picked too, and end errored saying so.
     store.queuedPipelines().forEach((name) => this.names.add(name));
-    for (const run of store.runsInStates(["acting"])) this.launch(run, executor.resume, false);
+    for (const run of store.runsInStates(["acting"])) {
+      this.launch(run, (signal) => executor.resume(run, signal), false);
+    }
     this.pump();
   }
 
@@ -94,7 +99,10 @@ export class Scheduler {
     return this.flights.get(runId) !== undefined;
   }
 
-  /** Runs being pulled, tested or finished by this scheduler now. */
+  /**
+   * Runs being pulled or tested by this scheduler now: those holding one of `concurrency`'s
+   * slots. A run whose test is over (acting) holds none while its actions go on.
+   */
   executingCount(): number {
     return this.flights.executing();
   }
@@ -159,7 +167,10 @@ export class Scheduler {
       this.options.logger.error("cannot read the queue", { error: String(error) });
       return;
     }
-    for (const run of picked) this.launch(run, this.options.executor.execute, true);
+    for (const run of picked) {
+      const testOver = (): void => this.testOver(run.id);
+      this.launch(run, (signal) => this.options.executor.execute(run, signal, testOver), true);
+    }
   }
 
   private moveOf(run: RunRecord): MoveRun {
@@ -168,27 +179,27 @@ export class Scheduler {
     return createMoveRun(store, run, log, observe);
   }
 
+  /** A run's test is over (it is acting): its slot goes to the next queued run. */
+  private testOver(runId: string): void {
+    if (this.flights.release(runId)) this.pump();
+  }
+
   private launch(
     run: RunRecord,
-    work: (run: RunRecord, signal: AbortSignal) => Promise<void>,
+    work: (signal: AbortSignal) => Promise<void>,
     executing: boolean,
   ): void {
-    this.flights.launch(
-      run,
-      (signal) => work(run, signal),
-      executing,
-      (failure) => {
-        if (!failure) {
-          this.pump();
-          return;
-        }
-        const { error } = failure;
-        this.options.logger.error("run execution failed", {
-          runId: run.id,
-          error: error instanceof Error ? (error.stack ?? error.message) : String(error),
-        });
-        setTimeout(() => this.pump(), RETRY_MS).unref();
-      },
-    );
+    this.flights.launch(run, work, executing, (failure) => {
+      if (!failure) {
+        this.pump();
+        return;
+      }
+      endFailedRun(run, failure.error, {
+        store: this.options.store,
+        move: this.moveOf(run),
+        logger: this.options.logger,
+      });
+      setTimeout(() => this.pump(), RETRY_MS).unref();
+    });
   }
 }

@@ -16,10 +16,10 @@ export interface TestImageInput {
   pipeline: PipelineConfig;
   pulled: PulledImages;
   owner: RunOwner;
-  images: ImageClient;
-  tests: TestContainer;
+  images: Pick<ImageClient, "facts">;
+  tests: Pick<TestContainer, "run">;
   /** The run's services; the caller removes them. */
-  services: RunServices;
+  services: Pick<RunServices, "start" | "networkName">;
   output: OutputSink;
   steps: StepClock;
 }

@@ -56,14 +56,16 @@ export interface RunFilter {
   limit: number;
 }
 
-/** Fields a state change may set along with the state. */
+/** Fields a state change may set along with the state; null clears a field. */
 export interface RunUpdate {
   reason?: string | null;
-  imageDigest?: string;
+  imageDigest?: string | null;
   exitCode?: number | null;
   attempt?: number;
   verdict?: Verdict | null;
   steps?: Record<string, StepTiming>;
+  /** null: forgets the run's stored output (a new attempt starts with none). */
+  output?: null;
 }
 
 /** A piece of a run's output, from one stream ("stdout", "stderr", "service db"). */

@@ -221,10 +221,17 @@ export class SqliteRunStore implements RunStore {
         ? from[0]
         : this.prepare<[string], { state: RunState }>("SELECT state FROM runs WHERE id = ?").get(id)
             ?.state;
-    const result = this.prepare(
+    const move = this.prepare(
       `UPDATE runs SET ${sets.join(", ")} WHERE id = @id AND state IN (${states.join(", ")})`,
-    ).run(params);
-    if (result.changes !== 1) return false;
+    );
+    const write = (): boolean => {
+      if (move.run(params).changes !== 1) return false;
+      if (update.output === null) this.prepare("DELETE FROM run_logs WHERE run_id = ?").run(id);
+      return true;
+    };
+    // Forgetting the output goes with the state change: both are written, or neither.
+    const moved = update.output === null ? this.db.transaction(write)() : write();
+    if (!moved) return false;
     this.counts.moved(before, to);
     return true;
   }

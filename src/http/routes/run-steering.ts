@@ -19,7 +19,7 @@ export interface QueueStatus {
   paused: boolean;
   /** Runs waiting for a test slot. */
   queued: number;
-  /** Runs being pulled, tested or acted upon by this process now. */
+  /** Runs being pulled or tested by this process now (a run sending its actions is not). */
   executing: number;
 }
 

@@ -122,6 +122,37 @@ describe("SqliteRunStore", () => {
     expect(store.getOutput(id)).toEqual({ ...output, totalBytes: 101, droppedBytes: 94 });
   });
 
+  it("forgets a run's digest and output with the state change that asks it, or not at all", () => {
+    const path = join(tempDir(), "runs.db");
+    const store = open(path);
+    const [outcome] = store.accept([item(event("v1"))], new Date());
+    const id = outcome?.kind === "recorded" ? (outcome.runIds[0] ?? "") : "";
+    const digest = `sha256:${"d".repeat(64)}`;
+    store.transition(id, ["queued"], "testing", { attempt: 1, imageDigest: digest });
+    const output = { head: [{ stream: "stdout", text: "one\n" }], tail: [], totalBytes: 4 };
+    store.saveOutput(id, { ...output, droppedBytes: 0 });
+    store.transition(id, ["testing"], "queued", { reason: "requeued" });
+    const forget = { imageDigest: null, output: null } as const;
+
+    expect(store.transition(id, ["testing"], "pulling", forget)).toBe(false);
+    expect(store.getRun(id)?.imageDigest).toBe(digest);
+    expect(store.getOutput(id)).toBeDefined();
+
+    // The output cannot be forgotten (its table is gone): the run does not move either.
+    const other = new Database(path);
+    other.exec("ALTER TABLE run_logs RENAME TO run_logs_away");
+    expect(() => store.transition(id, ["queued"], "pulling", forget)).toThrow();
+    expect(store.getRun(id)).toMatchObject({ state: "queued", imageDigest: digest });
+    other.exec("ALTER TABLE run_logs_away RENAME TO run_logs");
+    other.close();
+
+    expect(store.transition(id, ["queued"], "pulling", { attempt: 2, ...forget })).toBe(true);
+    expect(store.getRun(id)).toMatchObject({ state: "pulling", attempt: 2 });
+    expect(store.getRun(id)?.imageDigest).toBeUndefined();
+    expect(store.getOutput(id)).toBeUndefined();
+    expect(store.countRuns("pulling")).toBe(1);
+  });
+
   it("counts runs per state exactly through its own writes, and re-reads after another connection's", () => {
     const path = join(tempDir(), "runs.db");
     const store = open(path);

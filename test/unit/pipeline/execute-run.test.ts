@@ -1,0 +1,262 @@
+import { PassThrough } from "node:stream";
+import { afterEach, describe, expect, it } from "vitest";
+import type { PipelineConfig } from "../../../src/config/config.js";
+import { DockerError } from "../../../src/docker/docker-error.js";
+import { createLogger } from "../../../src/observability/logger.js";
+import { createRunExecutor, type ExecuteRunDeps } from "../../../src/pipeline/execute-run.js";
+import { LiveOutput } from "../../../src/pipeline/live-output.js";
+import type { RunObserver } from "../../../src/pipeline/move-run.js";
+import type { PerformActions, RunOutcome } from "../../../src/pipeline/outcome.js";
+import type { RunState } from "../../../src/pipeline/run-states.js";
+import { Scheduler } from "../../../src/pipeline/scheduler.js";
+import { dedupeKeyOf } from "../../../src/sources/push-event.js";
+import type { RunRecord } from "../../../src/store/run-store.js";
+import { SqliteRunStore } from "../../../src/store/sqlite-run-store.js";
+import { FailingStore } from "../../support/failing-store.js";
+import { DIGEST, pipelineWith } from "../../support/outcomes.js";
+import { waitFor } from "../../support/wait-for.js";
+
+// The executor under the scheduler, with the real store and an engine standing in for
+// Docker: a pull answers at once with DIGEST (a tag "missing" is not found), a test prints
+// which attempt it is and exits 0.
+const stores: SqliteRunStore[] = [];
+const schedulers: Scheduler[] = [];
+afterEach(async () => {
+  await Promise.all(schedulers.splice(0).map((s) => s.stop()));
+  stores.splice(0).forEach((s) => s.close());
+});
+
+const FINAL: RunState[] = ["passed", "failed", "errored", "cancelled", "superseded"];
+const webhook = { webhook: { url: "http://127.0.0.1:9/hook", headers: {} } };
+
+/** `tested`: the runs the stand-in engine tested, in order; `onTest` is told of each. */
+function standInEngine() {
+  const tested: string[] = [];
+  const hooks = { onTest: (): void => undefined };
+  const images: ExecuteRunDeps["images"] = {
+    pull: (target) =>
+      target.reference.endsWith(":missing")
+        ? Promise.reject(new DockerError("image_not_found", `image not found: ${target.reference}`))
+        : Promise.resolve({ id: `sha256:${"1".repeat(64)}`, digest: DIGEST }),
+    facts: () => Promise.resolve({ hasCommand: true }),
+  };
+  const tests: ExecuteRunDeps["tests"] = {
+    run: (spec) => {
+      tested.push(spec.owner.runId);
+      hooks.onTest();
+      spec.onOutput("stdout", Buffer.from(`attempt ${spec.owner.attempt}\n`));
+      return Promise.resolve({ exitCode: 0, timedOut: false, oomKilled: false });
+    },
+  };
+  const services: ExecuteRunDeps["services"] = () => ({
+    start: () => Promise.resolve(),
+    remove: () => Promise.resolve(),
+    networkName: undefined,
+  });
+  return { tested, hooks, images, tests, services };
+}
+
+function setUp(
+  options: {
+    pipeline?: PipelineConfig;
+    performActions?: PerformActions;
+    concurrency?: number;
+  } = {},
+) {
+  const store = new SqliteRunStore(":memory:");
+  stores.push(store);
+  // What pushgate writes through; `store` reads what was written.
+  const failing = new FailingStore(store);
+  const logLines: string[] = [];
+  const logStream = new PassThrough();
+  logStream.on("data", (chunk: Buffer) =>
+    logLines.push(...chunk.toString().split("\n").filter(Boolean)),
+  );
+  const logger = createLogger({ level: "info", secrets: [], stream: logStream });
+  const pipeline = options.pipeline ?? pipelineWith();
+  const live = new LiveOutput();
+  const observe: RunObserver = (moved) => live.moved(moved.runId, moved.to);
+  const engine = standInEngine();
+  const executor = createRunExecutor({
+    store: failing.store,
+    images: engine.images,
+    tests: engine.tests,
+    services: engine.services,
+    pipelines: [pipeline],
+    registries: [],
+    pullTimeoutMs: 10_000,
+    maxAttempts: 3,
+    instanceId: "0123456789abcdef",
+    logger,
+    ...(options.performActions ? { performActions: options.performActions } : {}),
+    live,
+    observe,
+  });
+  const schedule = () => {
+    const scheduler = new Scheduler({
+      store: failing.store,
+      executor,
+      concurrency: options.concurrency ?? 2,
+      pipelines: [pipeline],
+      logger,
+      observe,
+    });
+    schedulers.push(scheduler);
+    return scheduler;
+  };
+  const scheduler = schedule();
+  let pushes = 0;
+  const queue = (tag: string): string => {
+    const event = {
+      source: "registry" as const,
+      registry: "127.0.0.1:5000",
+      repository: "acme/web",
+      tag,
+      pushedAt: new Date(1_700_000_000_000 + pushes++),
+    };
+    const [outcome] = store.accept(
+      [{ event, dedupeKey: dedupeKeyOf(event), pipelines: [pipeline.name] }],
+      new Date(),
+    );
+    const id = outcome?.kind === "recorded" ? (outcome.runIds[0] ?? "") : "";
+    scheduler.notify([id]);
+    return id;
+  };
+  const until = (id: string, states: RunState[]): Promise<RunRecord> =>
+    waitFor(
+      `run ${id} to be ${states.join(" or ")}`,
+      () => {
+        const run = store.getRun(id);
+        return run && states.includes(run.state) ? run : undefined;
+      },
+      5000,
+    );
+  const errorsLogged = () => logLines.filter((line) => line.includes(`"level":"error"`));
+  return { store, failing, scheduler, schedule, live, engine, errorsLogged, queue, until };
+}
+
+describe("a new attempt", () => {
+  it("starts with neither the digest nor the output of an earlier one", async () => {
+    const outcomes: RunOutcome[] = [];
+    const { store, scheduler, queue, until } = setUp({
+      pipeline: pipelineWith({ error: [webhook] }),
+      performActions: (outcome) => {
+        outcomes.push(outcome);
+        return Promise.resolve();
+      },
+    });
+    const id = queue("missing");
+    // What attempt 1 left when pushgate was killed mid-test: its digest and its output.
+    store.transition(id, ["queued"], "testing", {
+      attempt: 1,
+      imageDigest: `sha256:${"a".repeat(64)}`,
+    });
+    store.saveOutput(id, {
+      head: [{ stream: "stdout", text: "attempt 1\n" }],
+      tail: [],
+      totalBytes: 10,
+      droppedBytes: 0,
+    });
+    scheduler.start(); // requeues it; attempt 2 cannot pull the image
+
+    const run = await until(id, FINAL);
+    expect(run).toMatchObject({ state: "errored", attempt: 2 });
+    expect(run.reason).toMatch(/^image not found/);
+    expect(run.imageDigest).toBeUndefined();
+    expect(store.getOutput(id)).toBeUndefined();
+    expect(outcomes.map((o) => [o.verdict, o.imageDigest, o.run.imageDigest])).toEqual([
+      ["errored", undefined, undefined],
+    ]);
+  });
+});
+
+describe("a store write that fails", () => {
+  it("ends the run errored saying so, tells its followers and frees its slot", async () => {
+    const { store, failing, scheduler, live, queue, until, errorsLogged } = setUp({
+      concurrency: 1,
+    });
+    failing.failNext("saveOutput");
+    const id = queue("v1");
+    const next = queue("v2");
+    const followed: string[] = [];
+    live.follow(id, {
+      output: () => undefined,
+      state: (state) => followed.push(state),
+      close: () => undefined,
+    });
+    scheduler.start();
+
+    const run = await until(id, FINAL);
+    expect(run).toMatchObject({
+      state: "errored",
+      verdict: "errored",
+      reason: "pushgate could not record the run: database or disk is full",
+    });
+    expect(Object.values(run.steps).map((step) => step.finishedAt !== undefined)).toEqual([true]);
+    expect(followed.at(-1)).toBe("errored");
+    expect(live.snapshot(id)).toBeUndefined();
+    expect(await scheduler.cancel(id)).toMatchObject({
+      kind: "refused",
+      run: { state: "errored" },
+    });
+    expect(await until(next, FINAL)).toMatchObject({ state: "passed" });
+    expect([store.countRuns("testing"), scheduler.executingCount()]).toEqual([0, 0]);
+    expect(errorsLogged()).toHaveLength(1);
+  });
+
+  it("leaves a run it cannot end either to the next start, logging that once", async () => {
+    const { store, failing, scheduler, schedule, engine, queue, until, errorsLogged } = setUp();
+    engine.hooks.onTest = () => failing.fill(); // the disk fills up during the test
+    const id = queue("v1");
+    scheduler.start();
+
+    const [logged] = await waitFor("the failure to be logged", () =>
+      errorsLogged().length > 0 ? errorsLogged() : undefined,
+    );
+    expect(logged).toContain(id);
+    expect(logged).toContain("left for the next start to requeue");
+    expect(store.getRun(id)?.state).toBe("testing");
+    expect(scheduler.executingCount()).toBe(0);
+    await scheduler.stop();
+    expect(errorsLogged()).toHaveLength(1);
+
+    failing.free();
+    engine.hooks.onTest = () => undefined;
+    schedule().start();
+    expect(await until(id, FINAL)).toMatchObject({ state: "passed", attempt: 2 });
+  });
+});
+
+describe("a run sending its actions", () => {
+  it.each([
+    ["docker.concurrency", { concurrency: 1, pipeline: pipelineWith({ success: [webhook] }) }],
+    [
+      "the pipeline's concurrency",
+      { concurrency: 4, pipeline: { ...pipelineWith({ success: [webhook] }), concurrency: 1 } },
+    ],
+  ])("holds no test slot of %s: the next queued run is pulled and tested", async (_, limits) => {
+    const { store, scheduler, engine, queue, until } = setUp({
+      ...limits,
+      // The first run's action (a Jenkins build waited for) does not end until pushgate stops.
+      performActions: (outcome, signal) =>
+        outcome.run.event.tag === "v1"
+          ? new Promise((resolve) => signal.addEventListener("abort", () => resolve()))
+          : Promise.resolve(),
+    });
+    const first = queue("v1");
+    const second = queue("v2");
+    scheduler.start();
+
+    expect(await until(second, FINAL)).toMatchObject({ state: "passed" });
+    expect(engine.tested).toEqual([first, second]);
+    expect(store.getRun(first)?.state).toBe("acting");
+    expect([scheduler.executingCount(), scheduler.isActive(first)]).toEqual([0, true]);
+    // Its verdict stands: it cannot be cancelled; a stop interrupts its actions, to resume.
+    expect(await scheduler.cancel(first)).toMatchObject({
+      kind: "refused",
+      run: { state: "acting" },
+    });
+    await scheduler.stop();
+    expect(store.getRun(first)).toMatchObject({ state: "acting", verdict: "passed" });
+  });
+});
