@@ -27,6 +27,11 @@ export interface PerformActionsDependencies {
 /** Actions in these states are not run again. */
 const FINAL = new Set(["done", "failed", "refused"]);
 
+/** The action's own `timeout`, else `actions.timeout` (callbacks have no setting of their own). */
+function timeoutOf(step: ActionStep, fallbackMs: number): number {
+  return (step.kind === "callback" ? undefined : step.spec.timeoutMs) ?? fallbackMs;
+}
+
 /**
  * Builds PerformActions: plans a run's actions durably (all pending) before sending any,
  * runs them one after another in config order, stores every try and each outcome, and never
@@ -90,7 +95,7 @@ export function createPerformActions(deps: PerformActionsDependencies): PerformA
           "x-pushgate-action": step.id,
           ...request.headers,
         },
-        timeoutMs: config.actions.timeoutMs,
+        timeoutMs: timeoutOf(step, config.actions.timeoutMs),
         signal,
       };
       return sendWithRetry(

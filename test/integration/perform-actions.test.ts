@@ -344,3 +344,69 @@ describe("PerformActions", () => {
     expect(harness.store.unfinishedActions().some((a) => a.runId === outcome.run.id)).toBe(true);
   });
 });
+
+describe("receivers that answer once the redeploy is done", () => {
+  const ANSWER_AFTER_MS = 1500; // longer than actions.timeout below, far shorter than 5m
+  let slow: HttpReceiver;
+  let slowHarness: ActionHarness;
+
+  beforeAll(async () => {
+    slow = await startHttpReceiver({ delayMs: ANSWER_AFTER_MS });
+    slowHarness = startActionHarness(`
+actions: { timeout: 500ms, attempts: 3, backoff: 20ms, maxBackoff: 100ms }
+pipelines:
+  - name: watchtower
+    match: { repository: acme/watchtower }
+    on: { success: [{ redeploy: { preset: watchtower, url: "${slow.url}", token: wt-token-123 } }] }
+  - name: portainer
+    match: { repository: acme/portainer }
+    on: { success: [{ redeploy: { preset: portainer, url: "${slow.url}/api/webhooks/abc" } }] }
+  - name: own-timeout
+    match: { repository: acme/own-timeout }
+    on: { success: [{ webhook: { url: "${slow.url}/events", timeout: 5s } }] }
+  - name: global-timeout
+    match: { repository: acme/global-timeout }
+    on: { success: [{ webhook: { url: "${slow.url}/events" } }] }
+`);
+  });
+  afterAll(async () => {
+    slowHarness.close();
+    await slow.close();
+  });
+
+  const perform = async (pipeline: string) => {
+    const outcome = slowHarness.outcome({
+      verdict: "passed",
+      pipeline,
+      event: { repository: `acme/${pipeline}` },
+    });
+    await slowHarness.perform(outcome, signal());
+    const runId = outcome.run.id;
+    return {
+      received: slow.requests.filter((r) => r.headers["x-pushgate-run-id"] === runId),
+      actions: slowHarness.store.listActions(runId),
+    };
+  };
+
+  it.each([
+    ["watchtower", "POST /v1/update?image=acme%2Fwatchtower"],
+    ["portainer", "POST /api/webhooks/abc"],
+    ["own-timeout", "POST /events"],
+  ])(
+    "%s: one request, waited for past actions.timeout, the action done",
+    async (pipeline, call) => {
+      const { received, actions } = await perform(pipeline);
+      expect(received.map((r) => `${r.method} ${r.path}`)).toEqual([call]);
+      expect(actions).toMatchObject([{ state: "done", attemptCount: 1 }]);
+    },
+  );
+
+  it("an action without its own timeout gives up after actions.timeout, as before", async () => {
+    const { received, actions } = await perform("global-timeout");
+    expect(received).toHaveLength(3);
+    expect(actions).toMatchObject([{ state: "failed", attemptCount: 3 }]);
+    expect(actions[0]?.error).toMatch(
+      /^no answer from 127\.0\.0\.1:\d+ within 500ms \(after 3 attempts\)$/,
+    );
+  });
+});
