@@ -410,3 +410,60 @@ pipelines:
     );
   });
 });
+
+describe("a receiver that echoes the secret part of its URL", () => {
+  const PATH_SECRET = "T0pS3cretHookPath";
+  const QUERY_SECRET = "abcd";
+  let echo: HttpReceiver;
+  let echoHarness: ActionHarness;
+
+  beforeAll(async () => {
+    echo = await startHttpReceiver({
+      errorBody: (request) => {
+        const token = request.path.split(/[/?]/)[2] ?? "";
+        return `no such hook: ${request.path} (token ${token}, ${request.path.split("?")[1] ?? ""})`;
+      },
+    });
+    echoHarness = startActionHarness(`
+actions: { timeout: 2s, attempts: 1 }
+pipelines:
+  - name: echo
+    match: { repository: acme/echo }
+    on:
+      success:
+        - webhook: { url: "${echo.url}/hooks/${PATH_SECRET}?key=${QUERY_SECRET}" }
+        - redeploy: { url: "${echo.url}/deploy/${PATH_SECRET}/{{tag}}" }
+`);
+  });
+  afterAll(async () => {
+    echoHarness.close();
+    await echo.close();
+  });
+
+  it("keeps the path and query secrets out of the stored errors and every log line", async () => {
+    const outcome = echoHarness.outcome({
+      verdict: "passed",
+      pipeline: "echo",
+      event: { repository: "acme/echo" },
+    });
+    echo.answerNext(404, 404);
+    await echoHarness.perform(outcome, signal());
+    // The receiver did echo them: the paths it was called on hold both.
+    expect(echo.requests.map((r) => r.path)).toEqual([
+      `/hooks/${PATH_SECRET}?key=${QUERY_SECRET}`,
+      `/deploy/${PATH_SECRET}/v1`,
+    ]);
+    const actions = echoHarness.store.listActions(outcome.run.id);
+    expect(actions.map((a) => [a.state, a.error])).toEqual([
+      ["failed", "HTTP 404: no such hook: [REDACTED] (token [REDACTED], [REDACTED])"],
+      ["failed", "HTTP 404: no such hook: /deploy/[REDACTED]/v1 (token [REDACTED], )"],
+    ]);
+    await new Promise((resolve) => setImmediate(resolve));
+    const failures = echoHarness.logLines.filter((line) => line.includes("action failed"));
+    expect(failures).toHaveLength(2);
+    for (const text of [...echoHarness.logLines, JSON.stringify(actions)]) {
+      expect(text).not.toContain(PATH_SECRET);
+      expect(text).not.toContain(`key=${QUERY_SECRET}`);
+    }
+  });
+});
