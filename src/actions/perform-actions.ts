@@ -78,11 +78,13 @@ export function createPerformActions(deps: PerformActionsDependencies): PerformA
   ): Promise<void> => {
     const runId = outcome.run.id;
     const logger = deps.logger.child({ runId, action: step.id, kind: step.kind });
-    let lastCallAttempts = 0;
+    // Tries of the last call that failed (no answer, or 4xx/5xx): what an error describes. A
+    // call that succeeded after it (a look at the job to explain a refusal) does not count.
+    let failedCallAttempts = 0;
     const send: Send = async (request, options = {}) => {
-      lastCallAttempts = 0;
+      let attempts = 0;
       const onAttempt = (attempt: Parameters<typeof store.recordActionAttempt>[2]): void => {
-        lastCallAttempts += 1;
+        attempts += 1;
         if (options.record === false) return;
         const safe = attempt.error ? { ...attempt, error: redact(attempt.error) } : attempt;
         store.recordActionAttempt(runId, step.id, safe, clock.now());
@@ -98,12 +100,20 @@ export function createPerformActions(deps: PerformActionsDependencies): PerformA
         timeoutMs: timeoutOf(step, config.actions.timeoutMs),
         signal,
       };
-      return sendWithRetry(
-        { http: deps.http, clock, random },
-        full,
-        { ...policy, ...options.policy },
-        onAttempt,
-      );
+      try {
+        const response = await sendWithRetry(
+          { http: deps.http, clock, random },
+          full,
+          { ...policy, ...options.policy },
+          onAttempt,
+          options.final,
+        );
+        if (response.status >= 400) failedCallAttempts = attempts;
+        return response;
+      } catch (error) {
+        failedCallAttempts = attempts;
+        throw error;
+      }
     };
     const call: ActionCall = {
       outcome,
@@ -131,7 +141,7 @@ export function createPerformActions(deps: PerformActionsDependencies): PerformA
       if (report.state === "done") logger.info("action done", { target: step.target });
     } catch (error) {
       if (signal.aborted) throw signal.reason;
-      const tries = lastCallAttempts > 1 ? ` (after ${lastCallAttempts} attempts)` : "";
+      const tries = failedCallAttempts > 1 ? ` (after ${failedCallAttempts} attempts)` : "";
       const known = error instanceof ActionError || error instanceof TransportError;
       const message = redact(known ? `${error.message}${tries}` : `unexpected: ${String(error)}`);
       store.updateAction(runId, step.id, { state: "failed", error: message }, clock.now());

@@ -23,6 +23,7 @@ beforeAll(async () => {
         "web-broken": { parameters: DECLARED },
         "deploy/web-waited": { parameters: DECLARED, queuePolls: 2, buildPolls: 2 },
         "deploy/web-fails": { parameters: DECLARED, result: "FAILURE" },
+        "deploy/plain": {}, // a job written for the plugin, declaring no parameters
       },
     }),
     startHttpReceiver(),
@@ -62,6 +63,10 @@ pipelines:
       success:
         - jenkins: { job: deploy/web-waited, wait: true }
         - jenkins: { job: deploy/web-fails, wait: true }
+  - name: plain
+    match: { repository: acme/plain }
+    on:
+      success: [{ jenkins: { job: deploy/plain } }]
   - name: hook-down
     match: { repository: acme/hook }
     on:
@@ -221,6 +226,22 @@ describe("PerformActions", () => {
       state: "failed",
       attemptCount: 1,
       error: "HTTP 404: job deploy/nope not found",
+    });
+  });
+
+  it("a job that declares no parameters is recorded as such, after one try", async () => {
+    const outcome = harness.outcome({
+      verdict: "passed",
+      pipeline: "plain",
+      event: { repository: "acme/plain" },
+    });
+    await harness.perform(outcome, signal());
+    expect(triggersFor(outcome.run.id)).toEqual([]);
+    expect(harness.store.listActions(outcome.run.id)[0]).toMatchObject({
+      state: "failed",
+      attemptCount: 1,
+      error:
+        "job deploy/plain declares no parameters: add the DOCKER_TRIGGER_* parameters (see jenkins/config.xml)",
     });
   });
 

@@ -32,4 +32,13 @@ describe("jenkins/ examples", () => {
     const readme = read("README.md");
     for (const name of JENKINS_PARAMETER_NAMES) expect(readme).toContain(`\`${name}\``);
   });
+
+  it("the main README's Jenkins side names exactly the parameters a job declares", () => {
+    const readme = readFileSync(new URL("../../../README.md", import.meta.url), "utf8");
+    const bullet = /- \*\*The job declares the parameters\*\*[\s\S]*?plus the action's own/.exec(
+      readme,
+    )?.[0];
+    const named = [...(bullet ?? "").matchAll(/`([A-Z_]+)`/g)].map((m) => m[1] ?? "");
+    expect(sorted(named)).toEqual(sorted(JENKINS_PARAMETER_NAMES));
+  });
 });
