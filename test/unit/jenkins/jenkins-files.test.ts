@@ -28,6 +28,26 @@ describe("jenkins/ examples", () => {
     for (const block of shellBlocks) expect(block).not.toMatch(/\$\{?params/);
   });
 
+  it("the Jenkinsfile deploys only when DEPLOY_SERVICE is set, else records what it would deploy", () => {
+    const jenkinsfile = read("Jenkinsfile");
+    const stages = jenkinsfile.split(/\n\s*stage\('/).slice(1);
+    const deploying = stages.filter((stage) => /docker (pull|service)/.test(stage));
+    expect(deploying.length).toBeGreaterThan(0);
+    const whenSet =
+      /when \{ expression \{ return env\.DEPLOY_SERVICE\?\.trim\(\) \? true : false \} \}/;
+    const whenUnset =
+      /when \{ expression \{ return env\.DEPLOY_SERVICE\?\.trim\(\) \? false : true \} \}/;
+    for (const stage of deploying) expect(stage).toMatch(whenSet);
+    const dryRun = stages.filter((stage) => whenUnset.test(stage));
+    expect(dryRun).toHaveLength(1);
+    expect(dryRun[0]).not.toMatch(/docker (pull|service)/);
+    for (const name of JENKINS_PARAMETER_NAMES) expect(dryRun[0]).toContain(`${name}=$`);
+    // The compose demo sets no DEPLOY_SERVICE: its builds dry-run and succeed.
+    for (const file of ["docker-compose.yml", "casc.yaml", ".env.example"]) {
+      expect(read(file)).not.toContain("DEPLOY_SERVICE");
+    }
+  });
+
   it("the README lists every parameter", () => {
     const readme = read("README.md");
     for (const name of JENKINS_PARAMETER_NAMES) expect(readme).toContain(`\`${name}\``);
