@@ -48,6 +48,34 @@ describe("jenkins/ examples", () => {
     }
   });
 
+  it("the compose steps load .env before using its variables in the shell", () => {
+    const readme = readFileSync(new URL("../../../README.md", import.meta.url), "utf8");
+    const steps = /### Jenkins, pushgate and a registry[\s\S]*?```sh\n([\s\S]*?)```/.exec(
+      readme,
+    )?.[1];
+    const header = read("docker-compose.yml")
+      .split("\n")
+      .filter((line) => line.startsWith("#"))
+      .map((line) => line.replace(/^#\s*/, ""))
+      .join("\n");
+    const inEnvFile = new Set(
+      [...read(".env.example").matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1] ?? ""),
+    );
+    for (const text of [steps ?? "", header]) {
+      const lines = text.split("\n");
+      const loaded = lines.findIndex((line) => /set -a && \. \.\/\.env && set \+a/.test(line));
+      lines.forEach((line, i) => {
+        for (const [, name = ""] of line.replace(/#.*$/, "").matchAll(/\$\{?([A-Z_]+)/g)) {
+          if (!inEnvFile.has(name)) continue;
+          expect(loaded, `${name} is used before .env is loaded: ${line}`).toBeGreaterThanOrEqual(
+            0,
+          );
+          expect(loaded, `${name} is used before .env is loaded: ${line}`).toBeLessThan(i);
+        }
+      });
+    }
+  });
+
   it("the README lists every parameter", () => {
     const readme = read("README.md");
     for (const name of JENKINS_PARAMETER_NAMES) expect(readme).toContain(`\`${name}\``);
