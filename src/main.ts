@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { CHECK_CONFIG_USAGE, EXIT_CONFIG, EXIT_USAGE, checkConfig } from "./cli/check-config.js";
 import { chooseConfigFile, missingConfigMessage } from "./cli/choose-config-file.js";
 import { firstRunMessage } from "./cli/first-run-message.js";
+import { stopOnSignals } from "./cli/stop-on-signals.js";
 import type { Config } from "./config/config.js";
 import { ConfigError } from "./config/config-error.js";
 import { loadConfig } from "./config/load-config.js";
@@ -19,6 +20,8 @@ const USAGE = `Usage: pushgate                 start the service (config: $PUSHG
 ${CHECK_CONFIG_USAGE}`;
 
 async function serve(): Promise<void> {
+  // Before anything is started: a SIGTERM while pushgate starts must not be lost.
+  const signals = stopOnSignals(process, (code) => process.exit(code));
   const { file, trial } = chooseConfigFile(process.env, EXAMPLE_CONFIG, existsSync);
   if (!existsSync(file)) {
     process.stderr.write(missingConfigMessage(file, EXAMPLE_CONFIG));
@@ -35,29 +38,12 @@ async function serve(): Promise<void> {
     throw error;
   }
   const pushgate = await startPushgate(config);
-  if (trial) {
+  if (trial && !signals.stopping) {
     process.stderr.write(
       firstRunMessage({ exampleFile: EXAMPLE_CONFIG, url: pushgate.url, config, env: process.env }),
     );
   }
-  let signals = 0;
-  const shutdown = (signal: NodeJS.Signals): void => {
-    signals += 1;
-    if (signals > 1) {
-      pushgate.logger.warn("second signal: exiting now", { signal });
-      process.exit(130);
-    }
-    pushgate.logger.info("shutting down", { signal, graceMs: config.shutdown.graceMs });
-    pushgate.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        pushgate.logger.error("shutdown failed", { error: String(error) });
-        process.exit(1);
-      },
-    );
-  };
-  process.on("SIGTERM", shutdown);
-  process.on("SIGINT", shutdown);
+  signals.started(pushgate, config.shutdown.graceMs);
 }
 
 async function main(argv: readonly string[]): Promise<void> {

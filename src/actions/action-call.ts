@@ -3,7 +3,7 @@ import type { RunOutcome } from "../pipeline/outcome.js";
 import type { ActionRecord, ActionUpdate } from "../store/run-store.js";
 import type { Clock } from "./clock.js";
 import type { HttpMethod, HttpResponse } from "./http-client.js";
-import type { RetryPolicy } from "./send-with-retry.js";
+import type { IsFinal, RetryPolicy } from "./send-with-retry.js";
 
 /** An outbound call as an action writes it; timeout, signal and run id headers are added. */
 export interface OutboundRequest {
@@ -18,6 +18,8 @@ export interface SendOptions {
   record?: boolean;
   /** Overrides of the configured retry policy (callbacks try less). */
   policy?: Partial<RetryPolicy>;
+  /** Answers that end the call though their status is retried (Jenkins' "not parameterized" 500). */
+  final?: IsFinal;
 }
 
 /** Sends with the shared retry policy; throws ActionError when no try got an answer. */

@@ -1,5 +1,5 @@
 import type { JenkinsConfig } from "../config/config.js";
-import { ActionError, type Send } from "./action-call.js";
+import { ActionError, type Send, type SendOptions } from "./action-call.js";
 import { answerMessage, describeAnswer } from "./describe-answer.js";
 import { headerOf, type HttpResponse } from "./http-client.js";
 
@@ -25,6 +25,9 @@ export interface BuildState {
   /** SUCCESS, UNSTABLE, FAILURE, ABORTED once finished. */
   result: string | null;
 }
+
+/** How Jenkins names a job without parameters: IllegalStateException("This build is not parameterized!"). */
+const NOT_PARAMETERIZED = /is not parameterized/i;
 
 /**
  * Jenkins' remote access API. With an API token, HTTP Basic is all it takes; with a
@@ -52,23 +55,37 @@ export class JenkinsClient {
     return new URL(path, this.base).href;
   }
 
-  /** POSTs buildWithParameters; resolves with the queue item's URL when Jenkins gave one. */
+  /**
+   * POSTs buildWithParameters; resolves with the queue item's URL when Jenkins gave one. A
+   * job that declares no parameters is refused at once, never retried: it would not change.
+   */
   async triggerBuild(
     job: string,
     parameters: Readonly<Record<string, string>>,
     send: Send,
   ): Promise<{ status: number; queueUrl?: string }> {
+    let declares: Promise<boolean> | undefined;
+    const takesNoParameters = async (response: HttpResponse): Promise<boolean> => {
+      if (response.status !== 400 && response.status !== 500) return false;
+      if (NOT_PARAMETERIZED.test(response.body)) return true;
+      if (response.status !== 500) return false;
+      declares ??= this.declaresParameters(job, send);
+      return !(await declares);
+    };
     const post = async (crumb: Crumb | undefined): Promise<HttpResponse> =>
-      send({
-        method: "POST",
-        url: `${this.jobUrl(job)}buildWithParameters`,
-        headers: {
-          authorization: this.authorization,
-          "content-type": "application/x-www-form-urlencoded",
-          ...(crumb ? { [crumb.field]: crumb.value, cookie: crumb.cookie } : {}),
+      send(
+        {
+          method: "POST",
+          url: `${this.jobUrl(job)}buildWithParameters`,
+          headers: {
+            authorization: this.authorization,
+            "content-type": "application/x-www-form-urlencoded",
+            ...(crumb ? { [crumb.field]: crumb.value, cookie: crumb.cookie } : {}),
+          },
+          body: new URLSearchParams(parameters).toString(),
         },
-        body: new URLSearchParams(parameters).toString(),
-      });
+        { final: takesNoParameters },
+      );
     let response = await post(await this.currentCrumb(send));
     const staleCrumb = response.status === 403 && /no valid crumb/i.test(answerMessage(response));
     if (staleCrumb && this.config.password !== undefined) {
@@ -80,7 +97,35 @@ export class JenkinsClient {
       return { status: response.status, ...(location ? { queueUrl: this.resolve(location) } : {}) };
     }
     if (response.status >= 200 && response.status < 300) return { status: response.status };
+    if (await takesNoParameters(response)) {
+      throw new ActionError(
+        `job ${job} declares no parameters: add the DOCKER_TRIGGER_* parameters (see jenkins/config.xml)`,
+      );
+    }
     throw this.failure(response, `job ${job}`);
+  }
+
+  /**
+   * Whether the job declares parameters, from its own description (Job/Read). Jenkins answers
+   * buildWithParameters on a job without any with a 500 that names the cause only to
+   * administrators; others get a bare error page, and this tells the two 500s apart. When
+   * the job cannot be read, it is taken to declare some: the answer stands as it came.
+   */
+  private async declaresParameters(job: string, send: Send): Promise<boolean> {
+    const tree = encodeURIComponent("property[parameterDefinitions[name]]");
+    try {
+      const json = await this.getJson(`${this.jobUrl(job)}api/json?tree=${tree}`, send, "job", {
+        policy: { attempts: 1 },
+      });
+      const properties: unknown[] = Array.isArray(json.property) ? json.property : [];
+      return properties.some((property) => {
+        const definitions = (property as { parameterDefinitions?: unknown } | null)
+          ?.parameterDefinitions;
+        return Array.isArray(definitions) && definitions.length > 0;
+      });
+    } catch {
+      return true;
+    }
   }
 
   async queueItem(queueUrl: string, send: Send): Promise<QueueItem> {
@@ -115,10 +160,15 @@ export class JenkinsClient {
     return rebased.href.endsWith("/") ? rebased.href : `${rebased.href}/`;
   }
 
-  private async getJson(url: string, send: Send, what: string): Promise<Record<string, unknown>> {
+  private async getJson(
+    url: string,
+    send: Send,
+    what: string,
+    options: SendOptions = {},
+  ): Promise<Record<string, unknown>> {
     const response = await send(
       { method: "GET", url, headers: { authorization: this.authorization } },
-      { record: false },
+      { ...options, record: false },
     );
     if (response.status !== 200) throw this.failure(response, what);
     try {

@@ -2,7 +2,11 @@ import type { RunOutcome } from "../pipeline/outcome.js";
 import { renderTemplate } from "./render-template.js";
 import { templateValuesOf, testedImageOf } from "./template-values-of.js";
 
-/** Sent as Jenkins' Docker Hub/Registry Notification plugin sends them, so its jobs keep working. */
+/**
+ * Named and filled as Jenkins' Docker Hub/Registry Notification plugin set them (as
+ * environment variables), so a job written for it reads the same values once it declares
+ * them as parameters: Jenkins reads no parameter a job does not declare.
+ */
 export const PLUGIN_PARAMETERS = [
   "DOCKER_TRIGGER_REPO_NAME",
   "DOCKER_TRIGGER_TAG",

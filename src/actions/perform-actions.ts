@@ -27,6 +27,11 @@ export interface PerformActionsDependencies {
 /** Actions in these states are not run again. */
 const FINAL = new Set(["done", "failed", "refused"]);
 
+/** The action's own `timeout`, else `actions.timeout` (callbacks have no setting of their own). */
+function timeoutOf(step: ActionStep, fallbackMs: number): number {
+  return (step.kind === "callback" ? undefined : step.spec.timeoutMs) ?? fallbackMs;
+}
+
 /**
  * Builds PerformActions: plans a run's actions durably (all pending) before sending any,
  * runs them one after another in config order, stores every try and each outcome, and never
@@ -73,11 +78,13 @@ export function createPerformActions(deps: PerformActionsDependencies): PerformA
   ): Promise<void> => {
     const runId = outcome.run.id;
     const logger = deps.logger.child({ runId, action: step.id, kind: step.kind });
-    let lastCallAttempts = 0;
+    // Tries of the last call that failed (no answer, or 4xx/5xx): what an error describes. A
+    // call that succeeded after it (a look at the job to explain a refusal) does not count.
+    let failedCallAttempts = 0;
     const send: Send = async (request, options = {}) => {
-      lastCallAttempts = 0;
+      let attempts = 0;
       const onAttempt = (attempt: Parameters<typeof store.recordActionAttempt>[2]): void => {
-        lastCallAttempts += 1;
+        attempts += 1;
         if (options.record === false) return;
         const safe = attempt.error ? { ...attempt, error: redact(attempt.error) } : attempt;
         store.recordActionAttempt(runId, step.id, safe, clock.now());
@@ -90,15 +97,23 @@ export function createPerformActions(deps: PerformActionsDependencies): PerformA
           "x-pushgate-action": step.id,
           ...request.headers,
         },
-        timeoutMs: config.actions.timeoutMs,
+        timeoutMs: timeoutOf(step, config.actions.timeoutMs),
         signal,
       };
-      return sendWithRetry(
-        { http: deps.http, clock, random },
-        full,
-        { ...policy, ...options.policy },
-        onAttempt,
-      );
+      try {
+        const response = await sendWithRetry(
+          { http: deps.http, clock, random },
+          full,
+          { ...policy, ...options.policy },
+          onAttempt,
+          options.final,
+        );
+        if (response.status >= 400) failedCallAttempts = attempts;
+        return response;
+      } catch (error) {
+        failedCallAttempts = attempts;
+        throw error;
+      }
     };
     const call: ActionCall = {
       outcome,
@@ -126,7 +141,7 @@ export function createPerformActions(deps: PerformActionsDependencies): PerformA
       if (report.state === "done") logger.info("action done", { target: step.target });
     } catch (error) {
       if (signal.aborted) throw signal.reason;
-      const tries = lastCallAttempts > 1 ? ` (after ${lastCallAttempts} attempts)` : "";
+      const tries = failedCallAttempts > 1 ? ` (after ${failedCallAttempts} attempts)` : "";
       const known = error instanceof ActionError || error instanceof TransportError;
       const message = redact(known ? `${error.message}${tries}` : `unexpected: ${String(error)}`);
       store.updateAction(runId, step.id, { state: "failed", error: message }, clock.now());

@@ -58,17 +58,21 @@ function retryAfterMs(response: HttpResponse): number | undefined {
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
+/** Whether an answer ends the call although its status is worth another try. */
+export type IsFinal = (response: HttpResponse) => boolean | Promise<boolean>;
+
 /**
- * Sends `request` up to `policy.attempts` times while the outcome is retryable, telling
- * `onAttempt` of each try. Returns the last answer, whatever its status (a 503 after the
- * last try included); throws the last TransportError when no try got an answer, and at
- * once when the request's signal aborts.
+ * Sends `request` up to `policy.attempts` times while the outcome is retryable and not
+ * `isFinal`, telling `onAttempt` of each try. Returns the last answer, whatever its status (a
+ * 503 after the last try included); throws the last TransportError when no try got an
+ * answer, and at once when the request's signal aborts.
  */
 export async function sendWithRetry(
   deps: RetryDependencies,
   request: HttpRequest,
   policy: RetryPolicy,
   onAttempt?: (attempt: ActionAttempt) => void,
+  isFinal?: IsFinal,
 ): Promise<HttpResponse> {
   for (let attempt = 1; ; attempt++) {
     const started = deps.clock.now();
@@ -92,6 +96,7 @@ export async function sendWithRetry(
       if (outcome instanceof TransportError) throw outcome;
       return outcome;
     }
+    if (!(outcome instanceof TransportError) && isFinal && (await isFinal(outcome))) return outcome;
     const hint = outcome instanceof TransportError ? undefined : retryAfterMs(outcome);
     await deps.clock.sleep(backoffDelay(attempt, policy, deps.random, hint), request.signal);
   }

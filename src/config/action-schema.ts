@@ -7,6 +7,10 @@ import { duration } from "./joi-units.js";
 // Joi reads {{...}} in a message as its own template: a backslash keeps the braces literal.
 const PLACEHOLDERS = TEMPLATE_NAMES.map((name) => `\\{{${name}}}`).join(", ");
 const PRESETS = ["generic", "watchtower", "portainer", "keel", "dockercloud"];
+/** Presets whose receiver answers only once the redeploy is done (pull, stop, start). */
+const SLOW_PRESETS = ["watchtower", "portainer"];
+/** Their calls' default timeout: a redeploy takes minutes, and a retry would redeploy again. */
+export const SLOW_PRESET_TIMEOUT = "5m";
 
 const placeholderProblem = (value: string): string | undefined => {
   const unknown = unknownPlaceholders(value);
@@ -69,6 +73,7 @@ const jenkins = Joi.object({
   parameters: jenkinsParameters,
   wait: Joi.boolean().default(false),
   waitTimeout: duration("30m"),
+  timeout: duration(),
 });
 
 const onlyFor = (preset: string) =>
@@ -96,6 +101,11 @@ const redeploy = Joi.object({
     then: Joi.boolean().default(false),
     otherwise: Joi.forbidden().messages(onlyFor("portainer")),
   }),
+  timeout: Joi.when("preset", {
+    is: Joi.valid(...SLOW_PRESETS),
+    then: duration(SLOW_PRESET_TIMEOUT),
+    otherwise: duration(),
+  }),
 });
 
 const httpUrl = Joi.string()
@@ -107,8 +117,8 @@ const KINDS = ["jenkins", "redeploy", "slack", "webhook"] as const;
 const action = Joi.object({
   jenkins,
   redeploy,
-  slack: Joi.object({ url: httpUrl.required() }),
-  webhook: Joi.object({ url: urlTemplate.required(), headers }),
+  slack: Joi.object({ url: httpUrl.required(), timeout: duration() }),
+  webhook: Joi.object({ url: urlTemplate.required(), headers, timeout: duration() }),
 })
   .xor(...KINDS)
   .messages({

@@ -1,12 +1,22 @@
-import type { Config } from "./config.js";
+import type { ActionConfig, Config } from "./config.js";
+import { urlSecretsOf } from "./url-secrets.js";
 
 const SECRET_KEY = /token|secret|password|authorization|api[-_]?key/i;
+
+/** The URL an action calls as configured: redeploy (any preset), Slack, webhook. */
+function outboundUrlOf(action: ActionConfig): string | undefined {
+  if ("redeploy" in action) return action.redeploy.url;
+  if ("slack" in action) return action.slack.url;
+  if ("webhook" in action) return action.webhook.url;
+  return undefined;
+}
 
 /**
  * Every configured value that must never reach a log line or an API answer: tokens,
  * passwords, and any setting whose name says it is secret (action headers included).
  * Outbound URLs of actions count as secrets too: Slack incoming webhooks, Portainer and
- * Docker Cloud-style triggers and many hooks carry their secret in the path or query.
+ * Docker Cloud-style triggers and many hooks carry their secret in the path or query, and a
+ * receiver may echo those without the origin, so their secret parts count on their own.
  */
 export function collectSecrets(config: Config): string[] {
   const found = new Set<string>([
@@ -34,9 +44,8 @@ export function collectSecrets(config: Config): string[] {
     for (const actions of Object.values(pipeline.on)) {
       for (const action of actions) {
         visit(action, false);
-        if ("redeploy" in action) found.add(action.redeploy.url);
-        if ("slack" in action) found.add(action.slack.url);
-        if ("webhook" in action) found.add(action.webhook.url);
+        const url = outboundUrlOf(action);
+        if (url) for (const secret of [url, ...urlSecretsOf(url)]) found.add(secret);
       }
     }
   }

@@ -109,8 +109,14 @@ export interface ActionsConfig {
   maxBackoffMs: number;
 }
 
+/** What every action kind accepts. */
+export interface ActionCallSettings {
+  /** Longest wait for each of the action's calls; actions.timeout when unset. */
+  timeoutMs?: number;
+}
+
 /** Strings may hold {{repository}}, {{tag}}, {{digest}}, {{image}}, {{runId}}... */
-export interface JenkinsActionConfig {
+export interface JenkinsActionConfig extends ActionCallSettings {
   /** "deploy/web" for the job web in the folder deploy. */
   job: string;
   /** Sent after the plugin's and pushgate's own parameters. */
@@ -122,7 +128,7 @@ export interface JenkinsActionConfig {
 
 export type RedeployPreset = "generic" | "watchtower" | "portainer" | "keel" | "dockercloud";
 
-export interface RedeployActionConfig {
+export interface RedeployActionConfig extends ActionCallSettings {
   preset: RedeployPreset;
   url: string;
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -133,14 +139,16 @@ export interface RedeployActionConfig {
   token?: string;
   /** portainer: move the service to the pushed tag (?tag=) instead of re-pulling its own. */
   updateTag: boolean;
+  /** watchtower and portainer answer after the redeploy: 5 minutes unless set. */
+  timeoutMs?: number;
 }
 
-export interface SlackActionConfig {
+export interface SlackActionConfig extends ActionCallSettings {
   /** Incoming webhook URL; it is a secret. */
   url: string;
 }
 
-export interface WebhookActionConfig {
+export interface WebhookActionConfig extends ActionCallSettings {
   url: string;
   headers: Record<string, string>;
 }

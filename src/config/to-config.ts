@@ -3,7 +3,10 @@ import type {
   Config,
   JenkinsActionConfig,
   PipelineConfig,
+  RedeployActionConfig,
   ServiceConfig,
+  SlackActionConfig,
+  WebhookActionConfig,
 } from "./config.js";
 import type { Env } from "./load-config.js";
 
@@ -22,9 +25,14 @@ export interface ValidatedConfig extends Omit<
   pipelines: ValidatedPipeline[];
 }
 
+/** An action's settings as the schema leaves them: `timeout` in ms, not yet `timeoutMs`. */
+type Validated<T> = Omit<T, "timeoutMs"> & { timeout?: number };
+
 type ValidatedAction =
-  | Exclude<ActionConfig, { jenkins: JenkinsActionConfig }>
-  | { jenkins: Omit<JenkinsActionConfig, "waitTimeoutMs"> & { waitTimeout: number } };
+  | { jenkins: Validated<Omit<JenkinsActionConfig, "waitTimeoutMs">> & { waitTimeout: number } }
+  | { redeploy: Validated<RedeployActionConfig> }
+  | { slack: Validated<SlackActionConfig> }
+  | { webhook: Validated<WebhookActionConfig> };
 
 interface ValidatedPipeline extends Omit<PipelineConfig, "match" | "test" | "on"> {
   on: Record<keyof PipelineConfig["on"], ValidatedAction[]>;
@@ -38,10 +46,21 @@ interface ValidatedPipeline extends Omit<PipelineConfig, "match" | "test" | "on"
 
 const list = (globs: Globs): string[] => (typeof globs === "string" ? [globs] : globs);
 
+function withTimeoutMs<T extends { timeout?: number }>({
+  timeout,
+  ...rest
+}: T): Omit<T, "timeout"> & { timeoutMs?: number } {
+  return timeout === undefined ? rest : { ...rest, timeoutMs: timeout };
+}
+
 function toAction(action: ValidatedAction): ActionConfig {
-  if (!("jenkins" in action)) return action;
-  const { waitTimeout, ...jenkins } = action.jenkins;
-  return { jenkins: { ...jenkins, waitTimeoutMs: waitTimeout } };
+  if ("jenkins" in action) {
+    const { waitTimeout, ...jenkins } = withTimeoutMs(action.jenkins);
+    return { jenkins: { ...jenkins, waitTimeoutMs: waitTimeout } };
+  }
+  if ("redeploy" in action) return { redeploy: withTimeoutMs(action.redeploy) };
+  if ("slack" in action) return { slack: withTimeoutMs(action.slack) };
+  return { webhook: withTimeoutMs(action.webhook) };
 }
 
 /** Maps the validated YAML onto the Config the code reads, and freezes it. */

@@ -17,6 +17,8 @@ const send: Send = (request, options) =>
       signal: new AbortController().signal,
     },
     { attempts: 3, backoffMs: 10, maxBackoffMs: 50, ...options?.policy },
+    undefined,
+    options?.final,
   );
 
 const PARAMS = ["DOCKER_TRIGGER_REPO_NAME", "DOCKER_TRIGGER_TAG", "PUSHGATE_IMAGE"];
@@ -28,6 +30,7 @@ beforeAll(async () => {
       pushgate: { token: "11f2c9f9ac5ffcb954158447874613629d" },
       human: { password: "correct horse" },
       viewer: { token: "viewer-token-123", canBuild: false },
+      admin: { token: "admin-token-123", admin: true },
     },
     jobs: {
       "deploy/web app": { parameters: PARAMS, queuePolls: 2, buildPolls: 2 },
@@ -132,12 +135,6 @@ describe("JenkinsClient against the stand-in", () => {
     ["an unknown job", () => tokenClient(), "deploy/nope", "HTTP 404: job deploy/nope not found"],
     ["a disabled job", () => tokenClient(), "off", "HTTP 409: off is not buildable"],
     [
-      "a job without parameters",
-      () => tokenClient(),
-      "plain",
-      "HTTP 400: plain is not parameterized",
-    ],
-    [
       "a wrong token",
       () => client("pushgate", { token: "wrong-token" }),
       "web",
@@ -155,6 +152,63 @@ describe("JenkinsClient against the stand-in", () => {
       message,
     );
     expect(since(from)).toHaveLength(1);
+  });
+
+  const NO_PARAMETERS =
+    "job plain declares no parameters: add the DOCKER_TRIGGER_* parameters (see jenkins/config.xml)";
+
+  it("a job without parameters, to an administrator: Jenkins' 500 names it, not retried", async () => {
+    const from = jenkins.requests.length;
+    await expect(
+      client("admin", { token: "admin-token-123" }).triggerBuild("plain", {}, send),
+    ).rejects.toThrow(NO_PARAMETERS);
+    expect(since(from).map((r) => `${r.method} ${r.path}`)).toEqual([
+      "POST /job/plain/buildWithParameters",
+    ]);
+  });
+
+  it("a job without parameters, to pushgate's user: a bare 500, then the job's description says why", async () => {
+    const from = jenkins.requests.length;
+    await expect(tokenClient().triggerBuild("plain", {}, send)).rejects.toThrow(NO_PARAMETERS);
+    expect(since(from).map((r) => `${r.method} ${r.path}`)).toEqual([
+      "POST /job/plain/buildWithParameters",
+      "GET /job/plain/api/json?tree=property%5BparameterDefinitions%5Bname%5D%5D",
+    ]);
+  });
+
+  it("another 500 of a job that declares parameters is retried as before", async () => {
+    const from = jenkins.requests.length;
+    jenkins.failNext(1, "500");
+    expect(
+      (await tokenClient().triggerBuild("web", { DOCKER_TRIGGER_TAG: "r500" }, send)).status,
+    ).toBe(201);
+    expect(since(from).map((r) => `${r.method} ${r.path.split("?")[0] ?? ""}`)).toEqual([
+      "POST /job/web/buildWithParameters",
+      "GET /job/web/api/json",
+      "POST /job/web/buildWithParameters",
+    ]);
+  });
+
+  it("stand-in: Jenkins' answers to a job without parameters, by who asks", async () => {
+    const basic = (user: string, token: string) => ({
+      authorization: `Basic ${Buffer.from(`${user}:${token}`).toString("base64")}`,
+    });
+    const asAdmin = await fetch(`${jenkins.url}/job/plain/buildWithParameters`, {
+      method: "POST",
+      headers: basic("admin", "admin-token-123"),
+    });
+    expect(asAdmin.status).toBe(500);
+    expect(await asAdmin.text()).toContain(
+      "java.lang.IllegalStateException: This build is not parameterized!",
+    );
+    const asUser = await fetch(`${jenkins.url}/job/plain/buildWithParameters`, {
+      method: "POST",
+      headers: basic("pushgate", "11f2c9f9ac5ffcb954158447874613629d"),
+    });
+    expect(asUser.status).toBe(500);
+    const page = await asUser.text();
+    expect(page).toMatch(/Logging ID=[0-9a-f-]{36}/);
+    expect(page).not.toMatch(/parameterized/i);
   });
 
   it("stand-in: anonymous requests are forbidden, bad credentials challenged", async () => {

@@ -23,6 +23,7 @@ beforeAll(async () => {
         "web-broken": { parameters: DECLARED },
         "deploy/web-waited": { parameters: DECLARED, queuePolls: 2, buildPolls: 2 },
         "deploy/web-fails": { parameters: DECLARED, result: "FAILURE" },
+        "deploy/plain": {}, // a job written for the plugin, declaring no parameters
       },
     }),
     startHttpReceiver(),
@@ -62,6 +63,10 @@ pipelines:
       success:
         - jenkins: { job: deploy/web-waited, wait: true }
         - jenkins: { job: deploy/web-fails, wait: true }
+  - name: plain
+    match: { repository: acme/plain }
+    on:
+      success: [{ jenkins: { job: deploy/plain } }]
   - name: hook-down
     match: { repository: acme/hook }
     on:
@@ -224,6 +229,22 @@ describe("PerformActions", () => {
     });
   });
 
+  it("a job that declares no parameters is recorded as such, after one try", async () => {
+    const outcome = harness.outcome({
+      verdict: "passed",
+      pipeline: "plain",
+      event: { repository: "acme/plain" },
+    });
+    await harness.perform(outcome, signal());
+    expect(triggersFor(outcome.run.id)).toEqual([]);
+    expect(harness.store.listActions(outcome.run.id)[0]).toMatchObject({
+      state: "failed",
+      attemptCount: 1,
+      error:
+        "job deploy/plain declares no parameters: add the DOCKER_TRIGGER_* parameters (see jenkins/config.xml)",
+    });
+  });
+
   it("waits for builds: records number, URL and result; a FAILURE fails the action", async () => {
     const outcome = harness.outcome({
       verdict: "passed",
@@ -342,5 +363,128 @@ describe("PerformActions", () => {
     const [action] = harness.store.listActions(outcome.run.id);
     expect(action?.state).toBe("pending");
     expect(harness.store.unfinishedActions().some((a) => a.runId === outcome.run.id)).toBe(true);
+  });
+});
+
+describe("receivers that answer once the redeploy is done", () => {
+  const ANSWER_AFTER_MS = 1500; // longer than actions.timeout below, far shorter than 5m
+  let slow: HttpReceiver;
+  let slowHarness: ActionHarness;
+
+  beforeAll(async () => {
+    slow = await startHttpReceiver({ delayMs: ANSWER_AFTER_MS });
+    slowHarness = startActionHarness(`
+actions: { timeout: 500ms, attempts: 3, backoff: 20ms, maxBackoff: 100ms }
+pipelines:
+  - name: watchtower
+    match: { repository: acme/watchtower }
+    on: { success: [{ redeploy: { preset: watchtower, url: "${slow.url}", token: wt-token-123 } }] }
+  - name: portainer
+    match: { repository: acme/portainer }
+    on: { success: [{ redeploy: { preset: portainer, url: "${slow.url}/api/webhooks/abc" } }] }
+  - name: own-timeout
+    match: { repository: acme/own-timeout }
+    on: { success: [{ webhook: { url: "${slow.url}/events", timeout: 5s } }] }
+  - name: global-timeout
+    match: { repository: acme/global-timeout }
+    on: { success: [{ webhook: { url: "${slow.url}/events" } }] }
+`);
+  });
+  afterAll(async () => {
+    slowHarness.close();
+    await slow.close();
+  });
+
+  const perform = async (pipeline: string) => {
+    const outcome = slowHarness.outcome({
+      verdict: "passed",
+      pipeline,
+      event: { repository: `acme/${pipeline}` },
+    });
+    await slowHarness.perform(outcome, signal());
+    const runId = outcome.run.id;
+    return {
+      received: slow.requests.filter((r) => r.headers["x-pushgate-run-id"] === runId),
+      actions: slowHarness.store.listActions(runId),
+    };
+  };
+
+  it.each([
+    ["watchtower", "POST /v1/update?image=acme%2Fwatchtower"],
+    ["portainer", "POST /api/webhooks/abc"],
+    ["own-timeout", "POST /events"],
+  ])(
+    "%s: one request, waited for past actions.timeout, the action done",
+    async (pipeline, call) => {
+      const { received, actions } = await perform(pipeline);
+      expect(received.map((r) => `${r.method} ${r.path}`)).toEqual([call]);
+      expect(actions).toMatchObject([{ state: "done", attemptCount: 1 }]);
+    },
+  );
+
+  it("an action without its own timeout gives up after actions.timeout, as before", async () => {
+    const { received, actions } = await perform("global-timeout");
+    expect(received).toHaveLength(3);
+    expect(actions).toMatchObject([{ state: "failed", attemptCount: 3 }]);
+    expect(actions[0]?.error).toMatch(
+      /^no answer from 127\.0\.0\.1:\d+ within 500ms \(after 3 attempts\)$/,
+    );
+  });
+});
+
+describe("a receiver that echoes the secret part of its URL", () => {
+  const PATH_SECRET = "T0pS3cretHookPath";
+  const QUERY_SECRET = "abcd";
+  let echo: HttpReceiver;
+  let echoHarness: ActionHarness;
+
+  beforeAll(async () => {
+    echo = await startHttpReceiver({
+      errorBody: (request) => {
+        const token = request.path.split(/[/?]/)[2] ?? "";
+        return `no such hook: ${request.path} (token ${token}, ${request.path.split("?")[1] ?? ""})`;
+      },
+    });
+    echoHarness = startActionHarness(`
+actions: { timeout: 2s, attempts: 1 }
+pipelines:
+  - name: echo
+    match: { repository: acme/echo }
+    on:
+      success:
+        - webhook: { url: "${echo.url}/hooks/${PATH_SECRET}?key=${QUERY_SECRET}" }
+        - redeploy: { url: "${echo.url}/deploy/${PATH_SECRET}/{{tag}}" }
+`);
+  });
+  afterAll(async () => {
+    echoHarness.close();
+    await echo.close();
+  });
+
+  it("keeps the path and query secrets out of the stored errors and every log line", async () => {
+    const outcome = echoHarness.outcome({
+      verdict: "passed",
+      pipeline: "echo",
+      event: { repository: "acme/echo" },
+    });
+    echo.answerNext(404, 404);
+    await echoHarness.perform(outcome, signal());
+    // The receiver did echo them: the paths it was called on hold both.
+    expect(echo.requests.map((r) => r.path)).toEqual([
+      `/hooks/${PATH_SECRET}?key=${QUERY_SECRET}`,
+      `/deploy/${PATH_SECRET}/v1`,
+    ]);
+    const actions = echoHarness.store.listActions(outcome.run.id);
+    expect(actions.map((a) => [a.state, a.error])).toEqual([
+      ["failed", "HTTP 404: no such hook: [REDACTED] (token [REDACTED], [REDACTED])"],
+      ["failed", "HTTP 404: no such hook: /deploy/[REDACTED]/v1 (token [REDACTED], )"],
+    ]);
+    await new Promise((resolve) => setImmediate(resolve));
+    const failures = echoHarness.logLines.filter((line) => line.includes("action failed"));
+    expect(failures).toHaveLength(2);
+    for (const text of [...echoHarness.logLines, JSON.stringify(actions)]) {
+      expect(text).not.toContain(PATH_SECRET);
+      expect(text).not.toContain(`key=${QUERY_SECRET}`);
+    }
   });
 });

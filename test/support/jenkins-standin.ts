@@ -1,9 +1,9 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 
 export interface StandinJob {
-  /** Declared parameters; omitted, the job takes none (400 on buildWithParameters). */
+  /** Declared parameters; omitted, the job takes none (500 on buildWithParameters). */
   parameters?: string[];
   disabled?: boolean;
   /** How its builds end (default SUCCESS). */
@@ -19,6 +19,8 @@ export interface StandinUser {
   password?: string;
   /** Job/Build permission (default true). */
   canBuild?: boolean;
+  /** Overall/Administer: error pages show this user the stack trace (default false). */
+  admin?: boolean;
 }
 
 export interface JenkinsStandinOptions {
@@ -47,8 +49,8 @@ export interface JenkinsStandin {
   url: string;
   requests: RecordedRequest[];
   triggers: AcceptedTrigger[];
-  /** The next `count` requests get a 503, or have their connection dropped ("reset"). */
-  failNext(count: number, mode: "503" | "reset"): void;
+  /** The next `count` requests get a 503 or 500, or have their connection dropped ("reset"). */
+  failNext(count: number, mode: FailMode): void;
   /** Forgets every session, as a restarted Jenkins does: issued crumbs stop working. */
   expireSessions(): void;
   /** Stops listening (connections are refused) / listens again on the same port. */
@@ -56,6 +58,8 @@ export interface JenkinsStandin {
   start(): Promise<void>;
   close(): Promise<void>;
 }
+
+type FailMode = "503" | "500" | "reset";
 
 interface QueueItem {
   id: number;
@@ -89,6 +93,28 @@ function jettyError(
   );
 }
 
+/**
+ * An exception thrown by a request, as Jenkins answers it since JENKINS-60410 (2020):
+ * jenkins.security.SuppressionFilter shows administrators the "Oops!" page with the stack
+ * trace, and everyone else a bare page with a logging id that names nothing; both are 500.
+ * (The bare page's words stand in for Jenkins' own; it never names the exception.)
+ */
+function uncaughtException(res: ServerResponse, admin: boolean, exception: string): void {
+  const loggingId = randomUUID();
+  res.writeHead(500, { "content-type": "text/html;charset=utf-8" });
+  res.end(
+    admin
+      ? `<!DOCTYPE html><html><head><title>Jenkins</title></head><body><h1>Oops!</h1>` +
+          `<div id="error-description"><h2>A problem occurred while processing the request</h2>` +
+          `<p>Logging ID=${loggingId}</p></div><h2>Stack trace</h2><pre>${escape(exception)}\n` +
+          `\tat jenkins.model.ParameterizedJobMixIn.doBuildWithParameters(ParameterizedJobMixIn.java)\n` +
+          `\tat java.base/java.lang.reflect.Method.invoke(Method.java)\n</pre></body></html>`
+      : `<html><head><title>Jenkins</title><body>\n` +
+          `<p>A problem occurred while processing the request. Logging ID=${loggingId}</p>\n` +
+          `</body></html>\n`,
+  );
+}
+
 function json(res: ServerResponse, body: object, headers: Record<string, string> = {}): void {
   res.writeHead(200, { "content-type": "application/json;charset=utf-8", ...headers });
   res.end(JSON.stringify(body));
@@ -99,8 +125,11 @@ function json(res: ServerResponse, body: object, headers: Record<string, string>
  * with API token or password; 403 for anonymous, 401 + WWW-Authenticate for bad
  * credentials; with a password, POSTs need the crumb /crumbIssuer issued for the session
  * cookie ("No valid crumb was included in the request" otherwise). buildWithParameters:
- * 404 unknown job, 409 disabled, 400 not parameterized, 201 + Location of a queue item,
- * 303 when identical parameters are already queued. Queue items become builds, builds end.
+ * 404 unknown job, 409 disabled, 500 for a job that declares no parameters (Jenkins'
+ * IllegalStateException "This build is not parameterized!", shown to administrators only),
+ * 201 + Location of a queue item, 303 when identical parameters are already queued;
+ * undeclared parameters are never read. A job's api/json lists its parameter definitions.
+ * Queue items become builds, builds end.
  */
 export async function startJenkinsStandin(
   options: JenkinsStandinOptions = {},
@@ -114,7 +143,7 @@ export async function startJenkinsStandin(
   const nextBuild = new Map<string, number>();
   let sessions = new Map<string, string>(); // session id → user
   let nextQueueId = 1;
-  let failing = { count: 0, mode: "503" as "503" | "reset" };
+  let failing: { count: number; mode: FailMode } = { count: 0, mode: "503" };
   let url = "";
   const sockets = new Set<Socket>();
 
@@ -191,7 +220,9 @@ export async function startJenkinsStandin(
       return json(res, queueItemJson(item));
     }
 
-    const jobMatch = /^((?:\/job\/[^/]+)+)\/(buildWithParameters|(\d+)\/api\/json)$/.exec(path);
+    const jobMatch = /^((?:\/job\/[^/]+)+)\/(buildWithParameters|api\/json|(\d+)\/api\/json)$/.exec(
+      path,
+    );
     const jobName = jobMatch?.[1]
       ?.split("/job/")
       .filter(Boolean)
@@ -199,6 +230,24 @@ export async function startJenkinsStandin(
       .join("/");
     const job = jobName !== undefined ? jobs[jobName] : undefined;
     if (!jobMatch || jobName === undefined || !job) return jettyError(res, 404, "Not Found");
+
+    if (jobMatch[2] === "api/json") {
+      if (req.method !== "GET") return jettyError(res, 405, "Method Not Allowed");
+      return json(res, {
+        _class: "hudson.model.FreeStyleProject",
+        property: job.parameters
+          ? [
+              {
+                _class: "hudson.model.ParametersDefinitionProperty",
+                parameterDefinitions: job.parameters.map((name) => ({
+                  _class: "hudson.model.StringParameterDefinition",
+                  name,
+                })),
+              },
+            ]
+          : [],
+      });
+    }
 
     if (jobMatch[3] !== undefined) {
       const build = builds.get(`${jobName}#${jobMatch[3]}`);
@@ -222,7 +271,13 @@ export async function startJenkinsStandin(
       });
     }
     if (job.disabled) return jettyError(res, 409, `${jobName} is not buildable`);
-    if (!job.parameters) return jettyError(res, 400, `${jobName} is not parameterized`);
+    if (!job.parameters) {
+      return uncaughtException(
+        res,
+        who.user.admin === true,
+        "java.lang.IllegalStateException: This build is not parameterized!",
+      );
+    }
     const sent = Object.fromEntries(new URLSearchParams(body));
     const same = [...queue.values()].find(
       (item) =>
@@ -298,7 +353,8 @@ export async function startJenkinsStandin(
           req.socket.destroy();
           return;
         }
-        jettyError(res, 503, "Service Unavailable");
+        if (failing.mode === "500") jettyError(res, 500, "Server Error");
+        else jettyError(res, 503, "Service Unavailable");
         return;
       }
       handle(req, res, body);

@@ -34,14 +34,21 @@ export async function spawnPushgate(
   return spawned;
 }
 
+/** The real entry point as a process that may still be starting. */
+export interface LaunchedPushgate {
+  process: ChildProcess;
+  output: string[];
+  /** Resolves with its URL at its "listening" line; rejects if it exits first or takes 30 s. */
+  listening: Promise<string>;
+  /** Resolves with the exit code (null when a signal ended it) once the process is gone. */
+  exited: Promise<number | null>;
+}
+
 /**
- * The real entry point started in `cwd` with `env` added to this process's environment
- * (PUSHGATE_CONFIG removed unless `env` sets it), waiting for its "listening" line.
+ * Starts the real entry point in `cwd` with `env` added to this process's environment
+ * (PUSHGATE_CONFIG removed unless `env` sets it), without waiting for it.
  */
-export async function spawnPushgateIn(
-  cwd: string,
-  env: Record<string, string>,
-): Promise<SpawnedPushgate> {
+export function launchPushgate(cwd: string, env: Record<string, string>): LaunchedPushgate {
   const { PUSHGATE_CONFIG: _inherited, ...inherited } = process.env;
   const child = spawn(process.execPath, ["--import", TSX, join(ROOT, "src/main.ts")], {
     cwd,
@@ -52,7 +59,7 @@ export async function spawnPushgateIn(
   const exited = new Promise<number | null>((resolve) =>
     child.once("exit", (code) => resolve(code)),
   );
-  const url = await new Promise<string>((resolve, reject) => {
+  const listening = new Promise<string>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`pushgate did not start:\n${output.join("\n")}`)),
       30_000,
@@ -74,13 +81,28 @@ export async function spawnPushgateIn(
       reject(new Error(`pushgate exited with ${code}:\n${output.join("\n")}`));
     });
   });
+  listening.catch(() => undefined); // a caller that only waits for the exit is not told twice
+  return { process: child, output, listening, exited };
+}
+
+/**
+ * The real entry point started in `cwd` with `env` added to this process's environment
+ * (PUSHGATE_CONFIG removed unless `env` sets it), waiting for its "listening" line.
+ */
+export async function spawnPushgateIn(
+  cwd: string,
+  env: Record<string, string>,
+): Promise<SpawnedPushgate> {
+  const launched = launchPushgate(cwd, env);
+  const url = await launched.listening;
+  const child = launched.process;
   return {
     url,
     process: child,
-    output,
+    output: launched.output,
     kill: (signal) => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      return exited;
+      return launched.exited;
     },
   };
 }

@@ -105,6 +105,24 @@ describe("sendWithRetry", () => {
     expect(result.sleeps).toEqual([5000]);
   });
 
+  it("stops at an answer the caller knows to be final, asking only of retryable answers", async () => {
+    const http = scripted(500, 503);
+    const asked: number[] = [];
+    const status = await sendWithRetry(
+      { http, clock: fakeClock(), random: () => 0.5 },
+      request(),
+      POLICY,
+      undefined,
+      (response) => {
+        asked.push(response.status);
+        return Promise.resolve(response.status === 500);
+      },
+    ).then((response) => response.status);
+    expect(status).toBe(500);
+    expect(http.calls).toBe(1);
+    expect(asked).toEqual([500]);
+  });
+
   it("stops at once when aborted, without another try", async () => {
     const controller = new AbortController();
     const http = scripted(503, 503);

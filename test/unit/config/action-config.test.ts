@@ -65,6 +65,7 @@ describe("action settings", () => {
           token: "wt-token",
           method: "GET",
           headers: {},
+          timeoutMs: 300_000,
         },
       },
       {
@@ -74,6 +75,7 @@ describe("action settings", () => {
           updateTag: true,
           method: "POST",
           headers: {},
+          timeoutMs: 300_000,
         },
       },
       { slack: { url: "https://hooks.slack.com/services/T/B/x" } },
@@ -87,8 +89,41 @@ describe("action settings", () => {
     });
   });
 
+  it("takes a timeout on every kind, overriding actions.timeout; watchtower's and portainer's default to 5m", () => {
+    const config = parseConfig(
+      withActions(`- jenkins: { job: web, timeout: 20s }
+- redeploy: { url: "https://hooks.example/x", timeout: 90s }
+- redeploy: { preset: watchtower, url: "http://watchtower:8080", token: wt-token, timeout: 15m }
+- redeploy: { preset: portainer, url: "https://portainer:9443/api/webhooks/abc" }
+- redeploy: { preset: keel, url: "http://keel:9300" }
+- slack: { url: "https://hooks.slack.com/services/T/B/x", timeout: 3s }
+- webhook: { url: "https://notify.example/in", timeout: 1m }`),
+      {},
+    );
+    const timeouts = config.pipelines[0]?.on.success.map(
+      (action) => Object.values(action)[0] as { timeoutMs?: number },
+    );
+    expect(timeouts?.map((spec) => spec.timeoutMs)).toEqual([
+      20_000,
+      90_000,
+      900_000,
+      300_000,
+      undefined,
+      3000,
+      60_000,
+    ]);
+  });
+
   it.each([
     ["- {}", "pipelines[0].on.success[0]: must be one action: jenkins, redeploy, slack or webhook"],
+    [
+      "- webhook: { url: 'https://x', timeout: soon }",
+      "pipelines[0].on.success[0].webhook.timeout: must be a duration",
+    ],
+    [
+      "- redeploy: { url: 'https://x', preset: watchtower, token: abcd1234, timeout: later }",
+      "pipelines[0].on.success[0].redeploy.timeout: must be a duration",
+    ],
     [
       "- { jenkins: { job: a }, slack: { url: 'https://x' } }",
       "pipelines[0].on.success[0]: holds two actions; give each its own list item",

@@ -56,7 +56,7 @@ describe("logger", () => {
 });
 
 describe("collectSecrets", () => {
-  it("finds tokens, passwords, secret-named settings and every action URL", () => {
+  it("finds tokens, passwords, secret-named settings, every action URL and its secret parts", () => {
     const config = parseConfig(
       `auth: { webhookTokens: [hook-token-1, hook-token-2], apiToken: api-token-1 }
 jenkins: { url: "http://j", user: u, password: jenkins-pass }
@@ -86,6 +86,8 @@ pipelines:
         "hook-token-2",
         "http://watchtower:8080",
         "https://hooks.slack.com/services/T0/B0/slack-secret",
+        "/services/T0/B0/slack-secret",
+        "slack-secret",
         "https://notify.example/in/abc",
         "https://x/hook",
         "hub-pass",
