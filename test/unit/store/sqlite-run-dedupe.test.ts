@@ -1,11 +1,12 @@
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { dedupeKeyOf, type PushEvent } from "../../../src/sources/push-event.js";
 import { MIGRATIONS } from "../../../src/store/migrations.js";
 import type { AcceptOutcome } from "../../../src/store/run-store.js";
-import { SqliteRunStore } from "../../../src/store/sqlite-run-store.js";
+import type { SqliteRunStore } from "../../../src/store/sqlite-run-store.js";
 import { tempDir } from "../../support/test-config.js";
+import { storeOpener } from "../../support/open-store.js";
 
 const A = `sha256:${"a".repeat(64)}`;
 const B = `sha256:${"b".repeat(64)}`;
@@ -29,13 +30,7 @@ const hubPush = (pushedAt: string): PushEvent => ({
   pushedAt: new Date(pushedAt),
 });
 
-const opened: SqliteRunStore[] = [];
-function open(path = join(tempDir(), "runs.db")): SqliteRunStore {
-  const store = new SqliteRunStore(path);
-  opened.push(store);
-  return store;
-}
-afterEach(() => opened.splice(0).forEach((s) => s.close()));
+const open = storeOpener();
 
 /** Delivers each event on its own, in order, as separate webhooks would be; the outcomes' kinds. */
 function deliver(store: SqliteRunStore, ...events: PushEvent[]): AcceptOutcome["kind"][] {

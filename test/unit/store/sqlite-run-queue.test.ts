@@ -1,11 +1,12 @@
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { dedupeKeyOf, type PushEvent } from "../../../src/sources/push-event.js";
 import { MIGRATIONS } from "../../../src/store/migrations.js";
 import { QUEUE_SQL } from "../../../src/store/sqlite-run-queue.js";
-import { SqliteRunStore } from "../../../src/store/sqlite-run-store.js";
+import type { SqliteRunStore } from "../../../src/store/sqlite-run-store.js";
 import { tempDir } from "../../support/test-config.js";
+import { storeOpener } from "../../support/open-store.js";
 
 let pushes = 0;
 const event = (repository: string, tag: string, registry = "127.0.0.1:5000"): PushEvent => ({
@@ -16,13 +17,7 @@ const event = (repository: string, tag: string, registry = "127.0.0.1:5000"): Pu
   pushedAt: new Date(1_700_000_000_000 + pushes++),
 });
 
-const opened: SqliteRunStore[] = [];
-function open(path = join(tempDir(), "runs.db")): SqliteRunStore {
-  const store = new SqliteRunStore(path);
-  opened.push(store);
-  return store;
-}
-afterEach(() => opened.splice(0).forEach((s) => s.close()));
+const open = storeOpener();
 
 /** Records one push with a run per pipeline; returns the run ids. */
 function queue(store: SqliteRunStore, e: PushEvent, pipelines = ["web"]): string[] {

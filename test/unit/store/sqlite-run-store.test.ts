@@ -1,10 +1,11 @@
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { dedupeKeyOf, type PushEvent } from "../../../src/sources/push-event.js";
 import { SqliteRunStore } from "../../../src/store/sqlite-run-store.js";
 import { StoreUnavailableError } from "../../../src/store/store-unavailable-error.js";
 import { tempDir } from "../../support/test-config.js";
+import { storeOpener } from "../../support/open-store.js";
 
 const event = (tag: string, digest?: string): PushEvent => ({
   source: "registry",
@@ -21,13 +22,7 @@ const item = (e: PushEvent, pipelines = ["web"]) => ({
   pipelines,
 });
 
-const opened: SqliteRunStore[] = [];
-function open(path = join(tempDir(), "runs.db")): SqliteRunStore {
-  const store = new SqliteRunStore(path);
-  opened.push(store);
-  return store;
-}
-afterEach(() => opened.splice(0).forEach((s) => s.close()));
+const open = storeOpener();
 
 describe("SqliteRunStore", () => {
   it("records an event with one queued run per pipeline and reads it back whole", () => {

@@ -1,0 +1,18 @@
+import { join } from "node:path";
+import { afterEach } from "vitest";
+import { SqliteRunStore } from "../../src/store/sqlite-run-store.js";
+import { tempDir } from "./test-config.js";
+
+/**
+ * A store opener for one test file: each store it opens (on a fresh file unless a path is
+ * given, so a second call on the same path is a restart) is closed after each test.
+ */
+export function storeOpener(): (path?: string) => SqliteRunStore {
+  const opened: SqliteRunStore[] = [];
+  afterEach(() => opened.splice(0).forEach((store) => store.close()));
+  return (path = join(tempDir(), "runs.db")) => {
+    const store = new SqliteRunStore(path);
+    opened.push(store);
+    return store;
+  };
+}
