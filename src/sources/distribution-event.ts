@@ -1,7 +1,7 @@
 import Joi from "joi";
 import { formatPath } from "../validation/format-joi-errors.js";
 import { isoTimestamp } from "./joi-payload-rules.js";
-import { digestValue, registryHost, repositoryName, tagName } from "./joi-reference-rules.js";
+import { digestValue, repositoryName, requestHost, tagName } from "./joi-reference-rules.js";
 import type { PushEvent } from "./push-event.js";
 import { validatePayload } from "./validate-payload.js";
 
@@ -35,7 +35,7 @@ const taggedPush = Joi.object<TaggedPush>({
     tag: tagName.required(),
     digest: digestValue.required(),
   }).required(),
-  request: Joi.object({ host: registryHost.required() }).required(),
+  request: Joi.object({ host: requestHost.required() }).required(),
   actor: Joi.object({ name: Joi.string().max(255).allow("") }),
 });
 

@@ -34,3 +34,15 @@ export const registryHost = Joi.string().custom((value: string, helpers) =>
     ? value
     : helpers.message({ custom: "must be a registry host such as registry.example.com:5000" }),
 );
+
+/**
+ * The host a client addressed the registry by (the request's Host header), as DNS reads it:
+ * lower case, without the trailing dot of a fully qualified name ("Registry.Example.com.:5000"
+ * is "registry.example.com:5000"), so it matches the configured registries.
+ */
+export const requestHost = Joi.string().custom((value: string, helpers) => {
+  const host = value.toLowerCase().replace(/\.(?=:[0-9]+$|$)/, "");
+  return isValidRegistryHost(host)
+    ? host
+    : helpers.message({ custom: "must be a registry host such as registry.example.com:5000" });
+});

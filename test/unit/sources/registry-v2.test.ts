@@ -147,3 +147,39 @@ describe("parseRegistryV2 on bad envelopes", () => {
     ]);
   });
 });
+
+describe("parseRegistryV2 reads the request host as DNS does", () => {
+  const envelopeFor = (host: string) => ({
+    events: [
+      {
+        action: "push",
+        timestamp: "2024-01-01T10:00:00Z",
+        target: {
+          mediaType: "application/vnd.docker.distribution.manifest.v2+json",
+          digest: `sha256:${"3".repeat(64)}`,
+          repository: "team/app",
+          tag: "v1",
+        },
+        request: { host },
+      },
+    ],
+  });
+
+  it.each([
+    ["Registry.Example.com:5000", "registry.example.com:5000"],
+    ["registry.example.com.:5000", "registry.example.com:5000"],
+    ["registry.example.com.", "registry.example.com"],
+    ["127.0.0.1:5000", "127.0.0.1:5000"],
+  ])("%s → %s", (host, registry) => {
+    expect(parse(envelopeFor(host)).events[0]?.registry).toBe(registry);
+  });
+
+  it("still names a host that is none", () => {
+    expect(problemsOf(() => parse(envelopeFor("a b")))).toEqual([
+      {
+        path: "events[0].request.host",
+        message: "must be a registry host such as registry.example.com:5000",
+      },
+    ]);
+  });
+});
