@@ -1,15 +1,9 @@
+import { decodePercent } from "../observability/decode-percent.js";
+
 const PLACEHOLDER = /\{\{\s*[A-Za-z]+\s*\}\}/;
 
 /** Query parameters whose value is a credential whatever its length (`?key=`, `?sig=`, `?code=`). */
 const SECRET_QUERY_NAME = /token|secret|pass|auth|key|sig|code/i;
-
-const decoded = (text: string): string => {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-};
 
 /**
  * A path segment or query value worth masking on its own: 8 characters or more, unless it
@@ -37,13 +31,15 @@ export function urlSecretsOf(url: string): string[] {
   }
   const found = new Set<string>();
   const add = (text: string): void => {
-    if (!text || PLACEHOLDER.test(decoded(text))) return;
+    if (!text || PLACEHOLDER.test(decodePercent(text))) return;
     found.add(text);
-    found.add(decoded(text));
+    found.add(decodePercent(text));
   };
 
   if (parsed.password) add(parsed.password);
-  const segments = parsed.pathname.split("/").filter((segment) => isTokenLike(decoded(segment)));
+  const segments = parsed.pathname
+    .split("/")
+    .filter((segment) => isTokenLike(decodePercent(segment)));
   segments.forEach(add);
   const query = parsed.search.slice(1);
   for (const [name, value] of parsed.searchParams) {

@@ -1,14 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { RequestHandler } from "express";
 import type { Logger } from "../../observability/logger.js";
-
-function decoded(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}
+import { decodePercent } from "../../observability/decode-percent.js";
 
 /**
  * The URL with every segment after a `…-webhook` prefix (other than "notify") and the value
@@ -18,10 +11,12 @@ export function maskPath(url: string): string {
   const queryAt = url.indexOf("?");
   const path = queryAt < 0 ? url : url.slice(0, queryAt);
   const segments = path.split("/");
-  const maskedPath = /^[a-z]+-webhook$/i.test(decoded(segments[1] ?? ""))
+  const maskedPath = /^[a-z]+-webhook$/i.test(decodePercent(segments[1] ?? ""))
     ? segments
         .map((segment, i) =>
-          i < 2 || segment === "" || decoded(segment).toLowerCase() === "notify" ? segment : "***",
+          i < 2 || segment === "" || decodePercent(segment).toLowerCase() === "notify"
+            ? segment
+            : "***",
         )
         .join("/")
     : path;
@@ -32,7 +27,7 @@ export function maskPath(url: string): string {
     .map((pair) => {
       const equals = pair.indexOf("=");
       const key = equals < 0 ? pair : pair.slice(0, equals);
-      return equals >= 0 && /token$/i.test(decoded(key.replace(/\+/g, " ")).trim())
+      return equals >= 0 && /token$/i.test(decodePercent(key.replace(/\+/g, " ")).trim())
         ? `${key}=***`
         : pair;
     })
