@@ -45,6 +45,10 @@ export interface RunningPushgate {
    * `graceMs`), stops and requeues the rest, closes the server and the store.
    */
   stop(options?: { graceMs?: number }): Promise<void>;
+  /** Runs being pulled or tested now. */
+  runningTests(): number;
+  /** Cuts a stop's grace short: running tests are stopped now and their runs requeued. */
+  stopNow(): void;
 }
 
 /** Pause between tries to reap leftovers while the engine cannot be reached. */
@@ -176,5 +180,12 @@ export async function startPushgate(
       logger.info("stopped");
     })());
 
-  return { url, server, logger, stop };
+  return {
+    url,
+    server,
+    logger,
+    stop,
+    runningTests: () => scheduler.executingCount(),
+    stopNow: () => scheduler.stopNow(),
+  };
 }
