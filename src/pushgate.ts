@@ -3,6 +3,7 @@ import { createAxiosHttpClient } from "./actions/create-axios-http-client.js";
 import { createPerformActions } from "./actions/perform-actions.js";
 import type { Config } from "./config/config.js";
 import { collectSecrets } from "./config/collect-secrets.js";
+import { configWarnings } from "./config/config-warnings.js";
 import { createDocker } from "./docker/create-docker.js";
 import { ImageClient } from "./docker/image-client.js";
 import { pingEngine } from "./docker/ping-engine.js";
@@ -151,6 +152,7 @@ export async function startPushgate(
 
   const { server, url } = await listen(app, config.listen);
   logger.info("listening", { url, pipelines: config.pipelines.map((p) => p.name) });
+  for (const warning of configWarnings(config)) logger.warn("config warning", { warning });
 
   // Leftovers of a previous process are reaped before runs start. An engine that is down
   // stops nothing: runs then end `errored` saying so, pushgate keeps serving, and the reap is
