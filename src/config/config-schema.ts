@@ -92,6 +92,7 @@ const pipeline = Joi.object({
   test,
   on: Joi.object({ success: actionList, failure: actionList, error: actionList }).default(),
   callback: Joi.boolean().default(false),
+  badge: Joi.boolean().default(false),
   concurrency: Joi.number().integer().min(1).max(64),
   supersede: Joi.alternatives(Joi.string().valid("queued", "running"), Joi.boolean().valid(false))
     .default(false)
@@ -119,7 +120,11 @@ export const configSchema = Joi.object({
       .required()
       .messages({ "string.min": "must be at least 8 characters" }),
     githubWebhookSecret: Joi.alternatives(secret, Joi.array().items(secret).min(1)),
+    sessionIdle: duration("12h"),
   }).required(),
+  trustProxy: Joi.alternatives(Joi.boolean(), Joi.number().integer().min(1).max(16))
+    .default(false)
+    .messages({ "alternatives.match": "must be true, false or a number of proxies" }),
   docker: Joi.object({
     host: Joi.string().pattern(/^(unix|tcp|http|https|npipe):\/\//),
     concurrency: Joi.number().integer().min(1).max(64).default(2),

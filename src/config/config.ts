@@ -19,7 +19,15 @@ export interface Config {
     apiToken: string;
     /** Secrets of GitHub webhooks (GHCR), checked against X-Hub-Signature-256; several while rotating. */
     githubWebhookSecrets: string[];
+    /** A dashboard session unused for this long ends. */
+    sessionIdleMs: number;
   };
+  /**
+   * Whose X-Forwarded-For and X-Forwarded-Proto are believed: false (default) nobody's, the
+   * connection counts; true: any proxy's; a number: that many proxies in front. Express's
+   * "trust proxy" reads them.
+   */
+  trustProxy: boolean | number;
   docker: {
     /** e.g. unix:///var/run/docker.sock or tcp://host:2376 */
     host: string;
@@ -167,6 +175,8 @@ export interface PipelineConfig {
   on: { success: ActionConfig[]; failure: ActionConfig[]; error: ActionConfig[] };
   /** Answer Docker Hub's callback_url with the result. */
   callback: boolean;
+  /** Serve /badges/<name>.svg, the result of the latest finished run, to anyone. */
+  badge: boolean;
   /** Most of this pipeline's runs pulled and tested at once, within docker.concurrency. */
   concurrency?: number;
   /**

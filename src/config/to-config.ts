@@ -17,7 +17,10 @@ export interface ValidatedConfig extends Omit<
   Config,
   "auth" | "limits" | "docker" | "actions" | "shutdown" | "pipelines"
 > {
-  auth: Omit<Config["auth"], "githubWebhookSecrets"> & { githubWebhookSecret?: string | string[] };
+  auth: Omit<Config["auth"], "githubWebhookSecrets" | "sessionIdleMs"> & {
+    githubWebhookSecret?: string | string[];
+    sessionIdle: number;
+  };
   limits: { body: number; dedupeTtl: number; backlog: number };
   actions: { timeout: number; attempts: number; backoff: number; maxBackoff: number };
   docker: { host?: string; concurrency: number; pullTimeout: number; maxAttempts: number };
@@ -67,11 +70,15 @@ function toAction(action: ValidatedAction): ActionConfig {
 export function toConfig(raw: ValidatedConfig, env: Env): Config {
   const port =
     env.PORT !== undefined && /^\d+$/.test(env.PORT) ? Number(env.PORT) : raw.listen.port;
-  const { githubWebhookSecret, ...auth } = raw.auth;
+  const { githubWebhookSecret, sessionIdle, ...auth } = raw.auth;
   const config: Config = {
     ...raw,
     listen: { ...raw.listen, port },
-    auth: { ...auth, githubWebhookSecrets: list(githubWebhookSecret ?? []) },
+    auth: {
+      ...auth,
+      githubWebhookSecrets: list(githubWebhookSecret ?? []),
+      sessionIdleMs: sessionIdle,
+    },
     limits: {
       bodyBytes: raw.limits.body,
       dedupeTtlMs: raw.limits.dedupeTtl,

@@ -7,6 +7,7 @@ import { redactSecrets } from "../observability/redact-secrets.js";
 import type { DeliveryIntake } from "../pipeline/accept-delivery.js";
 import type { LiveOutput } from "../pipeline/live-output.js";
 import type { RunStore } from "../store/run-store.js";
+import { webRoutes } from "../web/web-routes.js";
 import { countWebhooks } from "./middleware/count-webhooks.js";
 import { handleErrors, notFound } from "./middleware/handle-errors.js";
 import { logRequests } from "./middleware/log-requests.js";
@@ -45,6 +46,9 @@ export function createApp(deps: AppDependencies): Express {
   // conditional GET could save.
   app.set("etag", false);
   app.set("query parser", "simple");
+  // Whose X-Forwarded-For and X-Forwarded-Proto count (req.ip, req.secure): nobody's unless
+  // trustProxy says so.
+  app.set("trust proxy", config.trustProxy);
   app.use(logRequests(logger));
   app.use(countWebhooks((source, status) => deps.metrics.webhookAnswered(source, status)));
   app.use(healthRoutes(deps.readiness, deps.isStopping));
@@ -67,16 +71,19 @@ export function createApp(deps: AppDependencies): Express {
     }),
   );
   const secrets = collectSecrets(config);
+  const redact = (text: string) => redactSecrets(text, secrets);
   app.use(
     apiRoutes({
       apiToken: config.auth.apiToken,
       store,
       steering: deps.steering,
       live: deps.live,
-      redact: (text) => redactSecrets(text, secrets),
+      redact,
     }),
   );
   for (const router of deps.extraRoutes ?? []) app.use(router);
+  // The dashboard, after every webhook and API route: none of its middleware runs for them.
+  app.use(webRoutes({ config, store, steering: deps.steering, live: deps.live, redact, logger }));
   app.use(notFound);
   app.use(handleErrors(logger));
   return app;
