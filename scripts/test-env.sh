@@ -3,10 +3,12 @@
 #   - a Docker engine that answers `docker info` (on Debian/Ubuntu as root, installs
 #     docker.io and starts dockerd when none answers; it is left running for the next run);
 #   - a distribution registry (Debian's docker-registry) on 127.0.0.1, on a free port;
-#   - tiny test images with no base image (FROM scratch + static busybox), pushed there.
-# The command sees PUSHGATE_TEST_REGISTRY (host:port), PUSHGATE_TEST_BASE_IMAGE and
-# PUSHGATE_TEST_SUITE: every image built from the base carries the label
-# pushgate-test.suite=<that id>, and all of them are removed from the engine at the end.
+#   - tiny test images with no base image (FROM scratch + static busybox), pushed there;
+#   - Debian's chromium, for the dashboard's browser tests (driven by playwright-core).
+# The command sees PUSHGATE_TEST_REGISTRY (host:port), PUSHGATE_TEST_BASE_IMAGE,
+# PUSHGATE_TEST_CHROMIUM (the browser's path) and PUSHGATE_TEST_SUITE: every image built from
+# the base carries the label pushgate-test.suite=<that id>, and all of them are removed from
+# the engine at the end.
 # TEST_ENV_TOOLS names further commands the command needs, each installed from the Debian
 # package of the same name when missing (the benchmarks: TEST_ENV_TOOLS="wrk webhook").
 # Usage: scripts/test-env.sh vitest run [args...]
@@ -15,7 +17,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 state="$root/.test-env"
 mkdir -p "$state"
-PACKAGES=(docker.io docker-registry busybox-static)
+PACKAGES=(docker.io docker-registry busybox-static chromium)
 
 say() { printf 'test-env: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
@@ -30,6 +32,7 @@ missing_tools() {
   command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
   command -v docker-registry >/dev/null 2>&1 || missing+=(docker-registry)
   busybox_path >/dev/null || missing+=(busybox-static)
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   local tool
   for tool in ${TEST_ENV_TOOLS:-}; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
@@ -54,7 +57,7 @@ ensure_tools() {
   missing=$(missing_tools)
   [ -z "$missing" ] && return 0
   if ! can_install; then
-    die "missing: $(echo "$missing" | tr '\n' ' ')— install Docker (an engine answering 'docker info'), the distribution registry ('registry' binary, Debian package docker-registry), a static busybox (Debian package busybox-static) and ${TEST_ENV_TOOLS:-nothing else}, then run again."
+    die "missing: $(echo "$missing" | tr '\n' ' ')— install Docker (an engine answering 'docker info'), the distribution registry ('registry' binary, Debian package docker-registry), a static busybox (Debian package busybox-static), Chromium (Debian package chromium) and ${TEST_ENV_TOOLS:-nothing else}, then run again."
   fi
   local packages
   mapfile -t packages < <(printf '%s\n' "${PACKAGES[@]}" $missing | sort -u)
@@ -160,6 +163,8 @@ say "engine $(docker version --format '{{.Server.Version}}'), registry $registry
 export PUSHGATE_TEST_REGISTRY="$registry"
 export PUSHGATE_TEST_BASE_IMAGE="$base"
 export PUSHGATE_TEST_SUITE="$suite"
+PUSHGATE_TEST_CHROMIUM=$(command -v chromium)
+export PUSHGATE_TEST_CHROMIUM
 set +e
 "$@"
 status=$?

@@ -18,7 +18,20 @@ export function removeSuiteImages(): { removed: number; left: string[] } {
   if (!suite) return { removed: 0, left: [] };
   const label = `label=pushgate-test.suite=${suite}`;
   const ids = [...new Set(docker(["images", "-a", "-q", "--filter", label]))];
-  if (ids.length > 0) docker(["rmi", "-f", ...ids]);
+  // An image cannot go before the images built from it, and the engine lists images created
+  // in the same second in no set order: what is refused is tried again once its children
+  // are gone.
+  let pending = ids;
+  for (let pass = 0; pass < 5 && pending.length > 0; pass++) {
+    pending = pending.filter((id) => {
+      try {
+        docker(["rmi", "-f", id]);
+        return false;
+      } catch {
+        return true;
+      }
+    });
+  }
   const left = docker(["images", "-a", "--filter", label, "--format", "{{.Repository}}:{{.Tag}}"]);
   return { removed: ids.length, left };
 }
