@@ -124,7 +124,10 @@ export const configSchema = Joi.object({
   }).required(),
   trustProxy: Joi.alternatives(Joi.boolean(), Joi.number().integer().min(1).max(16))
     .default(false)
-    .messages({ "alternatives.match": "must be true, false or a number of proxies" }),
+    .messages({
+      "alternatives.match": "must be true, false or a number of proxies",
+      "alternatives.types": "must be true, false or a number of proxies",
+    }),
   docker: Joi.object({
     host: Joi.string().pattern(/^(unix|tcp|http|https|npipe):\/\//),
     concurrency: Joi.number().integer().min(1).max(64).default(2),

@@ -2,7 +2,6 @@ import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
-import { expect } from "vitest";
 import { API_TOKEN } from "./test-config.js";
 
 /**
@@ -82,7 +81,18 @@ export async function signIn(page: Page, url: string, token = API_TOKEN): Promis
   await page.goto(`${url}/`);
   await page.getByLabel("API token").fill(token);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect.poll(() => page.locator("h1").first().textContent()).toBe("Runs");
+  await page.getByRole("heading", { level: 1, name: "Runs", exact: true }).waitFor();
+}
+
+/**
+ * A picture of the whole page, no taller than its content, for the docs: 1280 px wide,
+ * saved where screenshotPath says.
+ */
+export async function saveScreenshot(page: Page, name: string): Promise<void> {
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: 1280, height: 320 });
+  await page.screenshot({ path: screenshotPath(name), fullPage: true });
+  if (size) await page.setViewportSize(size);
 }
 
 /**

@@ -24,10 +24,12 @@ const TONES: Record<ActionState, ActionView["state"]["tone"]> = {
   refused: "error",
 };
 
-const LINK_LABELS: Record<string, string> = {
-  buildUrl: "Jenkins build",
-  queueUrl: "Jenkins queue item",
-};
+const LINK_LABELS = new Map<string, string>(
+  Object.entries({
+    buildUrl: "Jenkins build",
+    queueUrl: "Jenkins queue item",
+  }),
+);
 
 /**
  * An outcome action on a run's page: its state, each call made, and what came back. A value
@@ -39,7 +41,7 @@ export function actionView(action: ActionRecord, now: Date): ActionView {
   const details: ActionView["details"] = [];
   for (const [key, value] of Object.entries(action.result)) {
     if (key.endsWith("Url") && typeof value === "string" && isWebUrl(value)) {
-      links.push({ label: LINK_LABELS[key] ?? key, href: value });
+      links.push({ label: LINK_LABELS.get(key) ?? key, href: value });
     } else {
       details.push({ key, value: typeof value === "string" ? value : JSON.stringify(value) });
     }

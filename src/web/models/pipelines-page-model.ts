@@ -16,12 +16,13 @@ export interface PipelineView {
     resources: string;
     services: string[];
   };
-  /** Actions per verdict: on success, on failure, on error. */
+  /** Actions per verdict that has any: on success, on failure, on error. */
   actions: { when: string; items: { kind: string; target: string }[] }[];
   callback: boolean;
   concurrency: string;
   supersede: string;
-  badge: { href: string; markdown: string } | null;
+  /** The badge's path, and the Markdown for a README once publicUrl gives its address. */
+  badge: { href: string; markdown: string | null } | null;
   /** Its latest runs, newest first. */
   recent: RunRow[];
 }
@@ -32,10 +33,12 @@ export interface PipelinesPage {
   notice: string | null;
 }
 
-const NOTICES: Record<string, string> = {
-  paused: "Paused: no new test starts until the queue is resumed. Pushes are still queued.",
-  resumed: "Resumed: queued runs start again.",
-};
+const NOTICES = new Map<string, string>(
+  Object.entries({
+    paused: "Paused: no new test starts until the queue is resumed. Pushes are still queued.",
+    resumed: "Resumed: queued runs start again.",
+  }),
+);
 
 /** The pipelines page: each configured pipeline, its latest runs, and the queue. */
 export function pipelinesPageModel(input: {
@@ -46,10 +49,10 @@ export function pipelinesPageModel(input: {
   notice?: string;
   now: Date;
 }): PipelinesPage {
-  const base = (input.publicUrl ?? "").replace(/\/+$/, "");
+  const base = input.publicUrl?.replace(/\/+$/, "");
   return {
     queue: input.queue,
-    notice: (input.notice !== undefined && NOTICES[input.notice]) || null,
+    notice: (input.notice !== undefined && NOTICES.get(input.notice)) || null,
     pipelines: input.pipelines.map((pipeline) => ({
       name: pipeline.name,
       match: {
@@ -64,7 +67,9 @@ export function pipelinesPageModel(input: {
           ["on failure", pipeline.on.failure],
           ["on error", pipeline.on.error],
         ] as const
-      ).map(([when, actions]) => ({ when, items: actions.map(describeAction) })),
+      )
+        .filter(([, actions]) => actions.length > 0)
+        .map(([when, actions]) => ({ when, items: actions.map(describeAction) })),
       callback: pipeline.callback,
       concurrency:
         pipeline.concurrency === undefined
@@ -79,7 +84,7 @@ export function pipelinesPageModel(input: {
       badge: pipeline.badge
         ? {
             href: `/badges/${pipeline.name}.svg`,
-            markdown: `![${pipeline.name}](${base}/badges/${pipeline.name}.svg)`,
+            markdown: base ? `![${pipeline.name}](${base}/badges/${pipeline.name}.svg)` : null,
           }
         : null,
       recent: (input.recent.get(pipeline.name) ?? []).map((run) => runRow(run, input.now)),

@@ -9,13 +9,15 @@ import { runTimeline, type TimelineStep } from "./run-timeline.js";
 import { stateLabel, type StateLabel } from "./state-label.js";
 
 /** What a form on the run page did, told once after its redirect (?notice=...). */
-const NOTICES: Record<string, string> = {
-  cancelled: "Cancelled: its test was stopped and its containers removed.",
-  "cancel-refused": "Not cancelled: the run had already got past its test.",
-  retried: "Queued again as this new run.",
-  "retry-refused": "Not retried: only a finished run can be retried.",
-  "pipeline-gone": "Not retried: its pipeline is no longer configured.",
-};
+const NOTICES = new Map<string, string>(
+  Object.entries({
+    cancelled: "Cancelled: its test was stopped and its containers removed.",
+    "cancel-refused": "Not cancelled: the run had already got past its test.",
+    retried: "Queued again as this new run.",
+    "retry-refused": "Not retried: only a finished run can be retried.",
+    "pipeline-gone": "Not retried: its pipeline is no longer configured.",
+  }),
+);
 
 export interface RunPage {
   run: RunRow;
@@ -98,7 +100,7 @@ export function runPageModel(input: {
     rawHref: `/runs/${run.id}/log`,
     canCancel: ["queued", "pulling", "testing"].includes(run.state),
     canRetry: final && input.pipelineConfigured,
-    notice: (input.notice !== undefined && NOTICES[input.notice]) || null,
+    notice: (input.notice !== undefined && NOTICES.get(input.notice)) || null,
     stateLabels: JSON.stringify(Object.fromEntries(RUN_STATES.map((s) => [s, stateLabel(s)]))),
   };
 }

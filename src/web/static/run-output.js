@@ -71,10 +71,15 @@ function follow(url) {
     stateMark.querySelector(".mark").textContent = label.mark;
     stateMark.querySelector(".word").textContent = label.word;
   });
+  // A form sent from this page (Cancel) brings its own page back: no reload to race it.
+  let leaving = false;
+  document.addEventListener("submit", () => {
+    leaving = true;
+  });
   source.addEventListener("end", () => {
     source.close();
     say("finished");
-    location.reload();
+    if (!leaving) location.reload();
   });
   source.addEventListener("error", () => {
     say(
