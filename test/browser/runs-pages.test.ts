@@ -45,7 +45,7 @@ beforeAll(async () => {
     ),
     image(
       "fail",
-      String.raw`printf 'ok 1 - the shell answers\n'; printf '\033[31mnot ok\033[0m 2 - 2 + 2 is 5: expected 5, got 4\n' >&2; exit 1`,
+      String.raw`printf 'ok 1 - the shell answers\n\033[31mnot ok\033[0m 2 - 2 + 2 is 5: expected 5, got 4\n'; sleep 0.2; echo '1 of 2 tests failed' >&2; exit 1`,
     ),
     image(
       "hostile",
@@ -159,11 +159,13 @@ describe("a run's page", () => {
   it("shows a failing run: its exit code and what it printed on stderr", async () => {
     await page.goto(`${pushgate.url}/runs/${runs.failed}`);
     expect(await page.locator(".verdict-word").textContent()).toBe("failed");
-    expect(await page.locator(".verdict").innerText()).toContain("exit code 1");
-    expect(await page.locator("#output .stderr").innerText()).toBe(
-      "not ok 2 - 2 + 2 is 5: expected 5, got 4\n",
+    expect(await page.locator(".verdict .reason").textContent()).toBe("exit code 1");
+    expect(await page.locator(".verdict .exit").count()).toBe(0);
+    expect(await page.locator("#output").innerText()).toBe(
+      "ok 1 - the shell answers\nnot ok 2 - 2 + 2 is 5: expected 5, got 4\n1 of 2 tests failed\n",
     );
-    expect(await page.locator("#output .stderr .ansi-red-fg").textContent()).toBe("not ok");
+    expect(await page.locator("#output .stdout .ansi-red-fg").textContent()).toBe("not ok");
+    expect(await page.locator("#output .stderr").innerText()).toBe("1 of 2 tests failed\n");
     await saveScreenshot(page, "failing-run.png");
   });
 

@@ -129,7 +129,9 @@ describe("the pipelines page", () => {
     expect(await quick.innerText()).toContain("the image's pushgate.test.command label");
     const badge = quick.locator("img");
     await expect
-      .poll(() => badge.evaluate<number, void>("(img) => img.naturalWidth"))
+      .poll(() =>
+        badge.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth),
+      )
       .toBeGreaterThan(0);
     await saveScreenshot(page, "pipelines.png");
   });

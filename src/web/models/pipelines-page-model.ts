@@ -9,8 +9,8 @@ export interface PipelineView {
   name: string;
   match: { repositories: string[]; tags: string[]; sources: string[] | null };
   test: {
-    /** How the test is run: the command, or where the command comes from. */
-    how: string;
+    /** The test's command as a shell would read it; null when the image says. */
+    command: string | null;
     timeout: string;
     network: string;
     resources: string;
@@ -95,9 +95,7 @@ export function pipelinesPageModel(input: {
 function testView(test: PipelineConfig["test"]): PipelineView["test"] {
   const { memoryBytes, cpus, pids } = test.resources;
   return {
-    how: test.command
-      ? test.command.map(shellWord).join(" ")
-      : "the image's pushgate.test.command label, else its default command",
+    command: test.command ? test.command.map(shellWord).join(" ") : null,
     timeout: describeDuration(test.timeoutMs),
     network: test.network === "none" ? "none" : test.network,
     resources: `${formatBytes(memoryBytes)} memory, ${cpus} CPU, ${pids} processes`,

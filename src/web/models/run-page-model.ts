@@ -75,7 +75,11 @@ export function runPageModel(input: {
     verdict: {
       state: stateLabel(run.state),
       reason: run.reason ?? null,
-      exitCode: run.exitCode ?? null,
+      // Said once: a reason of "exit code 3" already has it.
+      exitCode:
+        run.exitCode !== undefined && !run.reason?.includes(`exit code ${run.exitCode}`)
+          ? run.exitCode
+          : null,
     },
     attempt: run.attempt,
     digest: run.imageDigest ?? null,

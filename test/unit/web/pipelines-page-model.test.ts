@@ -40,7 +40,7 @@ describe("pipelinesPageModel", () => {
       name: "web",
       match: { repositories: ["acme/web", "acme/api"], tags: ["v*"], sources: ["dockerhub"] },
       test: {
-        how: 'sh -c "make test"',
+        command: 'sh -c "make test"',
         timeout: "1 min 30 s",
         network: "none",
         resources: "256 MiB memory, 0.5 CPU, 64 processes",
@@ -60,7 +60,7 @@ describe("pipelinesPageModel", () => {
     expect(web?.recent.map((r) => r.id)).toEqual([latest.id]);
     expect(JSON.stringify(page)).not.toContain("secretpart");
     expect(docs).toMatchObject({
-      test: { how: "the image's pushgate.test.command label, else its default command" },
+      test: { command: null },
       actions: [],
       concurrency: "within docker.concurrency",
       supersede: "never",

@@ -33,8 +33,10 @@ describe("runPageModel", () => {
     expect(page.verdict).toEqual({
       state: { state: "failed", word: "failed", tone: "bad", mark: "✘" },
       reason: "exit code 3",
-      exitCode: 3,
+      exitCode: null, // the reason says it
     });
+    const timedOut = model(runRecord("failed", { reason: "timeout after 10m", exitCode: 137 }));
+    expect(timedOut.verdict).toMatchObject({ reason: "timeout after 10m", exitCode: 137 });
     expect(page.timeline.map((s) => [s.name, s.duration, s.running])).toEqual([
       ["queued", "10 s", false],
       ["pull", "2.0 s", false],
