@@ -28,8 +28,6 @@ export interface WebOptions {
   redact: (text: string) => string;
   logger: Logger;
   clock?: () => Date;
-  /** Wrong sign-in tokens an address may give per window (default 10 in 15 minutes). */
-  signInLimiter?: SignInLimiter;
 }
 
 /**
@@ -72,7 +70,7 @@ export function webRoutes(options: WebOptions): Router {
     signInRoutes({
       apiToken: config.auth.apiToken,
       sessions,
-      limiter: options.signInLimiter ?? new SignInLimiter(),
+      limiter: new SignInLimiter(),
       render,
       logger,
       ...(config.publicUrl !== undefined ? { publicUrl: config.publicUrl } : {}),
