@@ -197,6 +197,10 @@ export class SqliteRunStore implements RunStore {
       sets.push("image_digest = @imageDigest");
       params.imageDigest = update.imageDigest;
     }
+    if (update.source !== undefined) {
+      sets.push("image_source = @source");
+      params.source = update.source === null ? null : JSON.stringify(update.source);
+    }
     if (update.exitCode !== undefined) {
       sets.push("exit_code = @exitCode");
       params.exitCode = update.exitCode;
