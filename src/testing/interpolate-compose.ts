@@ -25,7 +25,8 @@ export function interpolateCompose(
       return interpolate(value, variables);
     } catch (error) {
       if (!(error instanceof InterpolationError)) throw error;
-      return problems.add(path, error.message);
+      problems.add(path, error.message);
+      return value;
     }
   }
   if (Array.isArray(value)) {

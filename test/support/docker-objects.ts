@@ -50,3 +50,42 @@ declare module "vitest" {
     instancesDir: string;
   }
 }
+
+/** Names of volumes carrying a label. */
+export async function volumesWith(label: string): Promise<string[]> {
+  const { stdout } = await run("docker", ["volume", "ls", "-q", "--filter", `label=${label}`]);
+  return stdout.split("\n").filter(Boolean);
+}
+
+export interface EngineEvent {
+  Type: string;
+  Action: string;
+  Actor: { ID: string; Attributes: Record<string, string> };
+}
+
+/**
+ * What the engine itself says happened since `since` (a Date) to containers and networks
+ * whose attributes mention `runId` (containers by their pushgate.run label, networks by
+ * their name): creates, starts, removals.
+ */
+export async function engineEventsOf(runId: string, since: Date): Promise<EngineEvent[]> {
+  const { stdout } = await run("docker", [
+    "events",
+    "--since",
+    String(Math.floor(since.getTime() / 1000) - 1),
+    "--until",
+    String(Math.ceil(Date.now() / 1000) + 1),
+    "--format",
+    "{{json .}}",
+  ]);
+  const id = runId.toLowerCase();
+  return stdout
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as EngineEvent)
+    .filter(
+      (event) =>
+        event.Actor.Attributes["pushgate.run"] === runId ||
+        (event.Actor.Attributes.name ?? "").includes(id),
+    );
+}
