@@ -64,28 +64,36 @@ export interface EngineEvent {
 }
 
 /**
- * What the engine itself says happened since `since` (a Date) to containers and networks
- * whose attributes mention `runId` (containers by their pushgate.run label, networks by
- * their name): creates, starts, removals.
+ * What the engine itself says happened since `since` (a Date) until now: creates, starts,
+ * removals of containers, networks and volumes.
  */
-export async function engineEventsOf(runId: string, since: Date): Promise<EngineEvent[]> {
+export async function engineEvents(since: Date): Promise<EngineEvent[]> {
   const { stdout } = await run("docker", [
     "events",
     "--since",
-    String(Math.floor(since.getTime() / 1000) - 1),
+    (since.getTime() / 1000 - 1).toFixed(3),
     "--until",
-    String(Math.ceil(Date.now() / 1000) + 1),
+    (Date.now() / 1000).toFixed(3),
     "--format",
     "{{json .}}",
   ]);
-  const id = runId.toLowerCase();
   return stdout
     .split("\n")
     .filter(Boolean)
-    .map((line) => JSON.parse(line) as EngineEvent)
-    .filter(
-      (event) =>
-        event.Actor.Attributes["pushgate.run"] === runId ||
-        (event.Actor.Attributes.name ?? "").includes(id),
-    );
+    .map((line) => JSON.parse(line) as EngineEvent);
+}
+
+/** Events about a run's objects: containers by their pushgate.run label, others by name. */
+export function eventsOfRun(events: readonly EngineEvent[], runId: string): EngineEvent[] {
+  const id = runId.toLowerCase();
+  return events.filter(
+    (event) =>
+      event.Actor.Attributes["pushgate.run"] === runId ||
+      (event.Actor.Attributes.name ?? "").includes(id),
+  );
+}
+
+/** The engine's events about one run's objects since `since`. */
+export async function engineEventsOf(runId: string, since: Date): Promise<EngineEvent[]> {
+  return eventsOfRun(await engineEvents(since), runId);
 }
