@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { ComposeError } from "../testing/compose-test.js";
+import { ComposeError, type ComposeTest } from "../testing/compose-test.js";
 import { composeVariables, SAMPLE_FACTS } from "../testing/compose-variables.js";
 import { planComposeTest, type ComposePlan } from "../testing/plan-compose-test.js";
 import { MAX_COMPOSE_BYTES } from "../testing/parse-compose-yaml.js";
@@ -59,7 +59,17 @@ export function planComposeFile(
   file: ComposeFileConfig,
   env: Readonly<Record<string, string>>,
 ): ComposePlan {
-  return planComposeTest(
-    readComposeFile(file.text, file.path, composeVariables(env, SAMPLE_FACTS)),
-  );
+  return planComposeTest(readSample(file, env));
+}
+
+/** Every service a pipeline's file names, started or not. */
+export function readComposeNames(
+  file: ComposeFileConfig,
+  env: Readonly<Record<string, string>>,
+): string[] {
+  return readSample(file, env).services.map((service) => service.name);
+}
+
+function readSample(file: ComposeFileConfig, env: Readonly<Record<string, string>>): ComposeTest {
+  return readComposeFile(file.text, file.path, composeVariables(env, SAMPLE_FACTS));
 }
