@@ -3,6 +3,7 @@ import { createAxiosHttpClient } from "./actions/create-axios-http-client.js";
 import { createPerformActions } from "./actions/perform-actions.js";
 import type { Config } from "./config/config.js";
 import { collectSecrets } from "./config/collect-secrets.js";
+import { configWarnings } from "./config/config-warnings.js";
 import { createDocker } from "./docker/create-docker.js";
 import { ComposeTestRunner } from "./docker/compose-test-runner.js";
 import { ImageClient } from "./docker/image-client.js";
@@ -25,7 +26,7 @@ import { compilePipelineMatcher } from "./pipeline/match-pipelines.js";
 import { compileRegistryResolver } from "./pipeline/resolve-registry.js";
 import { createRetryRun } from "./pipeline/retry-run.js";
 import { Scheduler } from "./pipeline/scheduler.js";
-import { SqliteRunStore } from "./store/sqlite-run-store.js";
+import { openStore } from "./store/open-store.js";
 
 export interface StartOptions {
   /** Where log lines go; standard output when omitted. */
@@ -47,6 +48,10 @@ export interface RunningPushgate {
    * `graceMs`), stops and requeues the rest, closes the server and the store.
    */
   stop(options?: { graceMs?: number }): Promise<void>;
+  /** Runs being pulled or tested now. */
+  runningTests(): number;
+  /** Cuts a stop's grace short: running tests are stopped now and their runs requeued. */
+  stopNow(): void;
 }
 
 /** Pause between tries to reap leftovers while the engine cannot be reached. */
@@ -64,8 +69,8 @@ export async function startPushgate(
     ...(options.logStream ? { stream: options.logStream } : {}),
   });
   let stopping: Promise<void> | undefined;
-  const store = new SqliteRunStore(config.store.path);
-  const instanceId = store.instanceId();
+  const store = await openStore(config);
+  const instanceId = await store.instanceId();
   const dockerHost = config.docker.host;
   const docker = createDocker(dockerHost);
   const live = new LiveOutput();
@@ -112,7 +117,7 @@ export async function startPushgate(
     resolveRegistry: compileRegistryResolver(config.registries),
     onQueued: (runIds) => {
       for (const runId of runIds) logger.info("run state", { runId, state: "queued" });
-      scheduler.notify(runIds);
+      void scheduler.notify(runIds);
     },
   });
   const retry = createRetryRun({
@@ -121,7 +126,7 @@ export async function startPushgate(
     backlog: config.limits.backlog,
     onQueued: (run) => {
       logger.info("run state", { runId: run.id, state: "queued", retryOf: run.retryOf });
-      scheduler.notify();
+      void scheduler.notify();
     },
   });
   const app = createApp({
@@ -138,9 +143,9 @@ export async function startPushgate(
       retry,
       pause: () => scheduler.pause(),
       resume: () => scheduler.resume(),
-      queue: () => ({
-        paused: store.queuePaused(),
-        queued: store.countRuns("queued"),
+      queue: async () => ({
+        paused: await store.queuePaused(),
+        queued: await store.countRuns("queued"),
         executing: scheduler.executingCount(),
       }),
     },
@@ -151,6 +156,7 @@ export async function startPushgate(
 
   const { server, url } = await listen(app, config.listen);
   logger.info("listening", { url, pipelines: config.pipelines.map((p) => p.name) });
+  for (const warning of configWarnings(config)) logger.warn("config warning", { warning });
 
   // Leftovers of a previous process are reaped before runs start. An engine that is down
   // stops nothing: runs then end `errored` saying so, pushgate keeps serving, and the reap is
@@ -176,9 +182,16 @@ export async function startPushgate(
       live.closeAll();
       await closeServer(server);
       intake.close();
-      store.close();
+      await store.close();
       logger.info("stopped");
     })());
 
-  return { url, server, logger, stop };
+  return {
+    url,
+    server,
+    logger,
+    stop,
+    runningTests: () => scheduler.executingCount(),
+    stopNow: () => scheduler.stopNow(),
+  };
 }

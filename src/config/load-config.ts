@@ -41,7 +41,13 @@ export function parseConfig(text: string, env: Env, file = "config"): Config {
   });
   let composeFiles: LoadedComposeFiles["files"] = [];
   if (result.error) {
-    problems.push(...formatJoiErrors(result.error).map((p) => `${p.path}: ${p.message}`));
+    // A setting whose variable is unset is said once, as such, not also as an empty value.
+    const unset = new Set(interpolated.problems.map((p) => p.path));
+    problems.push(
+      ...formatJoiErrors(result.error, configSchema)
+        .filter((p) => !unset.has(p.path))
+        .map((p) => `${p.path}: ${p.message}`),
+    );
   } else {
     const validated = result.value as ValidatedConfig;
     problems.push(...checkActionNeeds(validated));

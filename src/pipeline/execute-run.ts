@@ -111,7 +111,7 @@ export function createRunExecutor(deps: ExecuteRunDeps): RunExecutor {
     const attempt = run.attempt + 1;
     steps.start("pull");
     const claim = { attempt, steps: steps.snapshot(), ...FRESH_ATTEMPT };
-    if (!move(["queued"], "pulling", claim)) return;
+    if (!(await move(["queued"], "pulling", claim))) return;
     let state: RunState = "pulling";
     const owner: RunOwner = { runId: run.id, instanceId: deps.instanceId, attempt };
     const capture = new OutputCapture(deps.output?.headBytes, deps.output?.tailBytes);
@@ -133,7 +133,8 @@ export function createRunExecutor(deps: ExecuteRunDeps): RunExecutor {
       const digest = pulled.image.digest ? { imageDigest: pulled.image.digest } : {};
       const known = facts.source.url !== undefined || facts.source.revision !== undefined;
       const source = known ? { source: facts.source } : {};
-      if (!move(["pulling"], "testing", { steps: steps.snapshot(), ...digest, ...source })) return;
+      const testing = { steps: steps.snapshot(), ...digest, ...source };
+      if (!(await move(["pulling"], "testing", testing))) return;
       state = "testing";
       const { tests, imageFiles, composer } = deps;
       tested = await testImage(
@@ -159,7 +160,7 @@ export function createRunExecutor(deps: ExecuteRunDeps): RunExecutor {
       await services.remove();
       const captured = capture.result();
       try {
-        if (captured.totalBytes > 0) deps.store.saveOutput(run.id, captured);
+        if (captured.totalBytes > 0) await deps.store.saveOutput(run.id, captured);
       } finally {
         // Even when the output could not be stored: followers then read what the store has.
         deps.live?.release(run.id);
@@ -171,7 +172,7 @@ export function createRunExecutor(deps: ExecuteRunDeps): RunExecutor {
       // A graceful stop is not the run's doing: it gives the attempt back, so rolling restarts
       // never use up docker.maxAttempts. Only crashes (found at start-up) count.
       const giveBack = to === "queued" ? { attempt: run.attempt } : {};
-      move([state], to, { reason, steps: steps.snapshot(), ...giveBack });
+      await move([state], to, { reason, steps: steps.snapshot(), ...giveBack });
       return;
     }
     await finishRun({ runId: run.id, from: state, steps, ...tested }, finish, shutdownOnly(signal));
