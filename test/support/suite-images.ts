@@ -1,7 +1,10 @@
 import { execFileSync } from "node:child_process";
 
 const docker = (args: string[]) =>
-  execFileSync("docker", args).toString().split("\n").filter(Boolean);
+  execFileSync("docker", args, { stdio: ["ignore", "pipe", "pipe"] })
+    .toString()
+    .split("\n")
+    .filter(Boolean);
 
 /** How many images the engine holds (each ID once, intermediate layers included). */
 export function countImages(): number {
@@ -17,8 +20,19 @@ export function removeSuiteImages(): { removed: number; left: string[] } {
   const suite = process.env.PUSHGATE_TEST_SUITE;
   if (!suite) return { removed: 0, left: [] };
   const label = `label=pushgate-test.suite=${suite}`;
-  const ids = [...new Set(docker(["images", "-a", "-q", "--filter", label]))];
-  if (ids.length > 0) docker(["rmi", "-f", ...ids]);
+  const list = () => [...new Set(docker(["images", "-a", "-q", "--filter", label]))];
+  const ids = list();
+  // An image with children (a base several test images were built from) cannot go before
+  // them, whatever the order given: what one pass could not remove goes in the next.
+  let remaining = ids;
+  for (let pass = 0; pass < 5 && remaining.length > 0; pass++) {
+    try {
+      docker(["rmi", "-f", ...remaining]);
+    } catch {
+      // "has dependent child images", or already gone with a child: listed again below
+    }
+    remaining = list();
+  }
   const left = docker(["images", "-a", "--filter", label, "--format", "{{.Repository}}:{{.Tag}}"]);
   return { removed: ids.length, left };
 }
