@@ -1,21 +1,14 @@
 import type Dockerode from "dockerode";
-import { formatDuration } from "../config/format-duration.js";
-import { SUT, type ComposeDependency, type DependencyCondition } from "../testing/compose-test.js";
+import { SUT } from "../testing/compose-test.js";
 import type { ComposePlan } from "../testing/plan-compose-test.js";
 import { composeContainerOptions } from "./compose-container-options.js";
 import { copyLastLines } from "./copy-last-lines.js";
-import { DockerError, dockerFailure, engineMessage } from "./docker-error.js";
+import { DockerError, dockerFailure } from "./docker-error.js";
 import { labelsOf, nameOf, type RunOwner } from "./labels.js";
 import type { TestResources } from "./lockdown.js";
 import { removeContainer, removeNetwork, removeVolume } from "./remove-container.js";
 import { runToExit, type TestResult } from "./run-to-exit.js";
-import { waitForDependency } from "./wait-for-dependency.js";
-
-const WAITED: Record<DependencyCondition, string> = {
-  service_started: "started",
-  service_healthy: "healthy",
-  service_completed_successfully: "completed",
-};
+import { dependencyStarter } from "./start-dependencies.js";
 
 export interface ComposeRunSpec {
   owner: RunOwner;
@@ -94,7 +87,13 @@ export class ComposeTestRunner {
           await this.docker.getNetwork(spec.network).connect({ Container: container.id });
         }
       }
-      const ready = this.readiness(spec, containers, until, deadline);
+      const ready = dependencyStarter({
+        plan,
+        containers,
+        timeoutMs: spec.timeoutMs,
+        until,
+        deadline,
+      });
       const sut = plan.services.at(-1);
       const container = containers.get(SUT);
       if (!sut || !container) throw new DockerError("docker_failed", `${plan.file}: no sut`);
@@ -118,59 +117,21 @@ export class ComposeTestRunner {
           if (name !== SUT) await copyLastLines(container, `service ${name}`, spec.onOutput);
         }
       }
+      // A service given a stop_grace_period gets it after a test that ran its course.
+      if (!signal.aborted) {
+        const graceful = plan.services.flatMap(({ name, stopGracePeriodMs: ms }) => {
+          const container = containers.get(name);
+          return container && ms !== undefined ? [{ container, t: Math.ceil(ms / 1000) }] : [];
+        });
+        await Promise.all(
+          graceful.map(({ container, t }) => container.stop({ t }).catch(() => undefined)),
+        );
+      }
       await Promise.all(
         [...containers.values()].map((c) => removeContainer(c).catch(() => undefined)),
       );
       if (network) await removeNetwork(network).catch(() => undefined);
       await Promise.all(volumes.map((v) => removeVolume(v).catch(() => undefined)));
     }
-  }
-
-  /** A function that starts a dependency (its own first) and waits for its condition, once each. */
-  private readiness(
-    spec: ComposeRunSpec,
-    containers: ReadonlyMap<string, Dockerode.Container>,
-    until: AbortSignal,
-    deadline: AbortSignal,
-  ) {
-    const byName = new Map(spec.plan.services.map((s) => [s.name, s]));
-    const starts = new Map<string, Promise<void>>();
-    const conditions = new Map<string, Promise<void>>();
-    const file = spec.plan.file;
-    const start = (name: string): Promise<void> => {
-      const known = starts.get(name);
-      if (known) return known;
-      const starting = (async () => {
-        await Promise.all((byName.get(name)?.dependsOn ?? []).map(ready));
-        until.throwIfAborted();
-        await containers.get(name)?.start();
-      })();
-      starts.set(name, starting);
-      return starting;
-    };
-    const ready = ({ service, condition }: ComposeDependency): Promise<void> => {
-      const key = `${service} ${condition}`;
-      const known = conditions.get(key);
-      if (known) return known;
-      const container = containers.get(service);
-      const waiting = start(service)
-        .then(() => (container ? waitForDependency(container, condition, until) : undefined))
-        .catch((error: unknown) => {
-          if (deadline.aborted) {
-            throw new DockerError(
-              "service_failed",
-              `${file}: service ${service} was not ${WAITED[condition]} within ${formatDuration(spec.timeoutMs)} (test.timeout)`,
-            );
-          }
-          if (error instanceof DockerError || until.aborted) throw error;
-          throw new DockerError(
-            "service_failed",
-            `${file}: service ${service} ${engineMessage(error)}`,
-          );
-        });
-      conditions.set(key, waiting);
-      return waiting;
-    };
-    return ready;
   }
 }

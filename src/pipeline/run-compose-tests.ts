@@ -95,7 +95,7 @@ export async function runComposeTests(
   }
 }
 
-/** A file read and planned; each problem is also written to the run's output, in full. */
+/** A file read and planned; problems are also written to the run's output, in full. */
 function planned(
   text: string,
   file: string,
@@ -105,7 +105,8 @@ function planned(
   try {
     return planComposeTest(readComposeFile(text, file, variables));
   } catch (error) {
-    if (error instanceof ComposeError) {
+    // The reason holds what fits on one line; with more than one problem, the output has all.
+    if (error instanceof ComposeError && error.problems.length > 1) {
       for (const problem of error.problems)
         output.write("pushgate", Buffer.from(`${file}: ${problem}\n`));
     }

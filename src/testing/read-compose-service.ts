@@ -1,7 +1,6 @@
 import { isValidImageReference } from "../docker/image-reference.js";
-import type { ComposeService, DependencyCondition } from "./compose-test.js";
+import type { ComposeService } from "./compose-test.js";
 import {
-  isMapping,
   readBoolean,
   readCommand,
   readDuration,
@@ -13,6 +12,7 @@ import type { ComposeVariables } from "./interpolate-compose.js";
 import type { Problems } from "./problems.js";
 import { pathOf } from "./problems.js";
 import { readHealthcheck } from "./read-healthcheck.js";
+import { readDependsOn, readNetworks } from "./read-compose-relations.js";
 import { readTmpfs, readVolumes, type VolumeScope } from "./read-compose-mounts.js";
 import { notAllowed, REFUSED_SERVICE_KEYS, UNKNOWN_KEY } from "./refused-compose-keys.js";
 
@@ -29,11 +29,6 @@ export interface ReadService {
   links: { service: string; alias: string }[];
 }
 
-const CONDITIONS: readonly string[] = [
-  "service_started",
-  "service_healthy",
-  "service_completed_successfully",
-];
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 const EXPOSE = /^\d{1,5}(-\d{1,5})?(\/(tcp|udp|sctp))?$/;
 const SAFE_SECURITY_OPT = /^no-new-privileges([:=]true)?$/;
@@ -165,61 +160,6 @@ function readImage(
   if (!isValidImageReference(reference))
     problems.add(path, `${reference} is not an image reference`);
   else read.service.image = { tested: false, reference };
-}
-
-function readDependsOn(value: unknown, path: string, read: ReadService, problems: Problems): void {
-  const add = (service: string, condition: DependencyCondition) =>
-    read.service.dependsOn.push({ service, condition });
-  if (Array.isArray(value)) {
-    (readList(value, path, problems) ?? []).forEach((service) => add(service, "service_started"));
-    return;
-  }
-  if (!isMapping(value)) {
-    problems.add(path, "must be a list of services or a mapping of service: { condition }");
-    return;
-  }
-  for (const [service, long] of Object.entries(value)) {
-    const at = pathOf(path, service);
-    const options = long === null ? {} : long;
-    if (!isMapping(options)) {
-      problems.add(at, "must be a mapping such as { condition: service_healthy }");
-      continue;
-    }
-    const { condition = "service_started", required = true, restart: _restart, ...rest } = options;
-    Object.keys(rest).forEach((key) => problems.add(pathOf(at, key), UNKNOWN_KEY));
-    if (typeof condition !== "string" || !CONDITIONS.includes(condition)) {
-      problems.add(pathOf(at, "condition"), `must be one of ${CONDITIONS.join(", ")}`);
-      continue;
-    }
-    if (required === false) read.optional.add(service);
-    else if (required !== true) problems.add(pathOf(at, "required"), "must be true or false");
-    add(service, condition as DependencyCondition);
-  }
-}
-
-/** `networks`: only the default one, the test's own; it may give the service more names. */
-function readNetworks(value: unknown, path: string, read: ReadService, problems: Problems): void {
-  const other = "networks other than the default: every service is on the test's own network";
-  if (Array.isArray(value)) {
-    (readList(value, path, problems) ?? [])
-      .filter((network) => network !== "default")
-      .forEach((network) => problems.add(pathOf(path, network), notAllowed(other)));
-    return;
-  }
-  if (!isMapping(value)) {
-    problems.add(path, "must be a list or a mapping of networks");
-    return;
-  }
-  for (const [network, options] of Object.entries(value)) {
-    const at = pathOf(path, network);
-    if (network !== "default") problems.add(at, notAllowed(other));
-    else if (isMapping(options)) {
-      for (const [key, item] of Object.entries(options)) {
-        if (key !== "aliases") problems.add(pathOf(at, key), UNKNOWN_KEY);
-        else read.service.aliases.push(...(readList(item, pathOf(at, key), problems) ?? []));
-      }
-    } else if (options !== null) problems.add(at, "must be a mapping");
-  }
 }
 
 function namespace(value: unknown, path: string, allowed: string[], problems: Problems): void {

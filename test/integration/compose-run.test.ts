@@ -104,6 +104,13 @@ beforeAll(async () => {
   await labelled("required", "/t/required.yml");
   // Relative paths are read from the image's working directory.
   await labelled("two", "healthy.yml , failing.yml", ["WORKDIR /t"]);
+  await buildTestImage({
+    reference: `${registry()}/${ns}/single:v1`,
+    lines: [
+      "LABEL org.label-schema.vcs-ref=feed42 org.label-schema.vcs-url=https://git.example/old",
+      'CMD ["sh", "-c", "echo commit=$SOURCE_COMMIT"]',
+    ],
+  });
   // Files named by the pipeline, beside its config; the image carries none.
   await buildTestImage({ reference: `${registry()}/${ns}/plain:v1`, lines: ['CMD ["true"]'] });
   const dir = tempDir();
@@ -123,6 +130,8 @@ pipelines:
   - name: carried
     match: { repository: "${ns}/app" }
     test: { timeout: 40s }
+  - name: single
+    match: { repository: "${ns}/single" }
   - name: named-one
     match: { repository: "${ns}/plain", tags: [v1] }
     test: { compose: "${join(dir, "pass.test.yml")}", timeout: 30s }
@@ -208,7 +217,9 @@ describe("a compose file carried by the image", () => {
     expect(runs[0]?.reason).toBe(
       "/t/unhealthy.yml (in the image): service db is unhealthy: exit code 1, no output",
     );
-    expect((await runLogText(pushgate.url, id)).text).toBe("[service db] db cannot start\n");
+    expect((await runLogText(pushgate.url, id)).text).toBe(
+      `[service db] db cannot start\n[pushgate: errored: ${runs[0]?.reason ?? ""}]\n`,
+    );
     await expectNothingLeft(id);
   });
 
@@ -240,6 +251,16 @@ describe("interpolation", () => {
     });
     const events = await engineEventsOf(ids[0] ?? "", since);
     expect(events.filter((e) => e.Type === "network")).toEqual([]);
+  });
+});
+
+describe("a single-command test", () => {
+  it("has SOURCE_COMMIT too, from label-schema's label when the OCI one is absent", async () => {
+    const { ids, runs } = await runOf(`${ns}/single`, "v1");
+    expect(runs[0]?.state).toBe("passed");
+    expect((await runLogText(pushgate.url, ids[0] ?? "")).text).toBe("commit=feed42\n");
+    const { json } = await getJson(`${pushgate.url}/api/runs/${ids[0] ?? ""}`, API_TOKEN);
+    expect(json.source).toEqual({ url: "https://git.example/old", revision: "feed42" });
   });
 });
 
