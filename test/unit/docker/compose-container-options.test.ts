@@ -3,7 +3,7 @@ import { composeContainerOptions } from "../../../src/docker/compose-container-o
 import { readComposeFile } from "../../../src/testing/read-compose-file.js";
 
 const owner = { runId: "01HRUN", instanceId: "0123456789abcdef", attempt: 1 };
-const [service] = readComposeFile(
+const [read] = readComposeFile(
   `services:
   db:
     image: postgres:16
@@ -23,21 +23,14 @@ volumes: { data: }
   {},
 ).services;
 
+if (!read) throw new Error("the file has a service");
+const service = read;
+
 describe("a Compose service as a container", () => {
   const options = composeContainerOptions({
     owner,
     name: "pushgate-01hrun-1-c0-db",
-    service: service ?? {
-      name: "x",
-      image: { tested: true },
-      environment: {},
-      dependsOn: [],
-      tmpfs: {},
-      labels: {},
-      expose: [],
-      aliases: [],
-      mounts: [],
-    },
+    service,
     imageId: "sha256:abc",
     env: { IMAGE_NAME: "acme/web:v1", DOCKER_TAG: "v1" },
     network: "pushgate-01hrun-1-c0-net",
