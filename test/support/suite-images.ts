@@ -1,15 +1,15 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 
 const docker = (args: string[]) =>
-  execFileSync("docker", args, { stdio: ["ignore", "pipe", "pipe"] })
-    .toString()
-    .split("\n")
-    .filter(Boolean);
+  execFileSync("docker", args).toString().split("\n").filter(Boolean);
 
 /** How many images the engine holds (each ID once, intermediate layers included). */
 export function countImages(): number {
   return new Set(docker(["images", "-a", "-q"])).size;
 }
+
+/** Rounds of removal: an image with children cannot go before them, so it goes in a later one. */
+const ROUNDS = 5;
 
 /**
  * Removes every image this suite built: scripts/test-env.sh labels its base image with
@@ -20,19 +20,19 @@ export function removeSuiteImages(): { removed: number; left: string[] } {
   const suite = process.env.PUSHGATE_TEST_SUITE;
   if (!suite) return { removed: 0, left: [] };
   const label = `label=pushgate-test.suite=${suite}`;
-  const list = () => [...new Set(docker(["images", "-a", "-q", "--filter", label]))];
-  const ids = list();
-  // An image with children (a base several test images were built from) cannot go before
-  // them, whatever the order given: what one pass could not remove goes in the next.
-  let remaining = ids;
-  for (let pass = 0; pass < 5 && remaining.length > 0; pass++) {
-    try {
-      docker(["rmi", "-f", ...remaining]);
-    } catch {
-      // "has dependent child images", or already gone with a child: listed again below
-    }
-    remaining = list();
+  const ids = () => [...new Set(docker(["images", "-a", "-q", "--filter", label]))];
+  const found = ids().length;
+  for (let round = 0, left = ids(); round < ROUNDS && left.length > 0; round++, left = ids()) {
+    // Some fail while their children exist (or were already removed with them): next round.
+    spawnSync("docker", ["rmi", "-f", ...left], { stdio: "ignore" });
   }
-  const left = docker(["images", "-a", "--filter", label, "--format", "{{.Repository}}:{{.Tag}}"]);
-  return { removed: ids.length, left };
+  const left = docker([
+    "images",
+    "-a",
+    "--filter",
+    label,
+    "--format",
+    "{{.ID}} {{.Repository}}:{{.Tag}}",
+  ]);
+  return { removed: found - left.length, left };
 }
