@@ -48,12 +48,13 @@ ${DB}
 volumes:
   data:
 `,
+  // db runs an image of its own, named as on Docker Hub: pulled through the mirror.
   "failing.yml": `services:
   sut:
     build: { context: ., dockerfile: Dockerfile }
     command: sh -c "echo sut says no; exit 3"
     depends_on: [db]
-${DB}
+${DB.replace("image: ${IMAGE_NAME}", `image: ${ns}/db:v1`)}
 volumes: { data: }
 `,
   "unhealthy.yml": `services:
@@ -104,6 +105,7 @@ beforeAll(async () => {
   await labelled("required", "/t/required.yml");
   // Relative paths are read from the image's working directory.
   await labelled("two", "healthy.yml , failing.yml", ["WORKDIR /t"]);
+  await buildTestImage({ reference: `${registry()}/${ns}/db:v1`, lines: ['CMD ["true"]'] });
   await buildTestImage({
     reference: `${registry()}/${ns}/single:v1`,
     lines: [
@@ -197,7 +199,7 @@ describe("a compose file carried by the image", () => {
   });
 
   it("fails when sut exits non-zero, keeping its output and its dependencies' last lines", async () => {
-    const { ids, runs } = await runOf(`${ns}/app`, "failing");
+    const { ids, runs, since } = await runOf(`${ns}/app`, "failing");
     const [id = ""] = ids;
     expect(runs[0]).toMatchObject({
       state: "failed",
@@ -208,6 +210,11 @@ describe("a compose file carried by the image", () => {
       "sut says no\n[service db] db starting\n",
     );
     await expectNothingLeft(id);
+    const dbImage = await docker(["inspect", "--format", "{{.Id}}", `${registry()}/${ns}/db:v1`]);
+    const db = (await engineEventsOf(id, since)).find(
+      (e) => e.Action === "start" && e.Actor.Attributes["pushgate.compose.service"] === "db",
+    );
+    expect(db?.Actor.Attributes.image).toBe(dbImage);
   });
 
   it("errors when a service never becomes healthy, with its last lines", async () => {
