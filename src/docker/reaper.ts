@@ -1,11 +1,12 @@
 import type Dockerode from "dockerode";
 import { dockerFailure } from "./docker-error.js";
 import { INSTANCE_LABEL, RUN_LABEL } from "./labels.js";
-import { removeContainer, removeNetwork } from "./remove-container.js";
+import { removeContainer, removeNetwork, removeVolume } from "./remove-container.js";
 
 export interface Reaped {
   containers: number;
   networks: number;
+  volumes: number;
 }
 
 type Labelled = { Id: string; Labels?: Record<string, string> };
@@ -16,10 +17,14 @@ export interface ReaperEngine {
   listNetworks(options: Dockerode.NetworkListOptions): Promise<Labelled[]>;
   getContainer(id: string): Pick<Dockerode.Container, "remove">;
   getNetwork(id: string): Pick<Dockerode.Network, "remove">;
+  listVolumes(options: { filters: Record<string, string[]> }): Promise<{
+    Volumes: { Name: string; Labels: Record<string, string> | null }[] | null;
+  }>;
+  getVolume(name: string): Pick<Dockerode.Volume, "remove">;
 }
 
 /**
- * Removes containers and networks this pushgate instance created for runs that are not
+ * Removes containers, networks and volumes this pushgate instance created for runs that are not
  * being executed (left behind by a crash or a lost engine connection). Another instance's
  * objects, told apart by the pushgate.instance label, are never touched.
  */
@@ -41,7 +46,11 @@ export class Reaper {
         (n) => !isActive(n.Labels?.[RUN_LABEL] ?? ""),
       );
       await Promise.all(networks.map((n) => removeNetwork(this.docker.getNetwork(n.Id))));
-      return { containers: containers.length, networks: networks.length };
+      const volumes = ((await this.docker.listVolumes({ filters })).Volumes ?? []).filter(
+        (v) => !isActive(v.Labels?.[RUN_LABEL] ?? ""),
+      );
+      await Promise.all(volumes.map((v) => removeVolume(this.docker.getVolume(v.Name))));
+      return { containers: containers.length, networks: networks.length, volumes: volumes.length };
     } catch (error) {
       throw dockerFailure("reaping leftovers", error, this.dockerHost);
     }

@@ -4,6 +4,7 @@ import { dedupeContract } from "./dedupe-contract.js";
 import { queueContract } from "./queue-contract.js";
 import { runsContract } from "./runs-contract.js";
 import { sessionsContract } from "./sessions-contract.js";
+import { sourceContract } from "./source-contract.js";
 import type { StoreFactory } from "./store-factory.js";
 
 /** The suite every RunStore passes, so the engines cannot drift apart. */
@@ -14,5 +15,6 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
     queueContract(factory);
     actionsContract(factory);
     sessionsContract(factory);
+    sourceContract(factory);
   });
 }

@@ -113,6 +113,9 @@ export const MIGRATIONS: readonly string[] = [
                ELSE source || '|' || registry || '|' || repository || '|' || tag END AS head_key
            FROM events))
      WHERE newest = 1;`,
+  // image_source: the tested image's source repository and commit (JSON), read from its labels
+  // when its test starts, so actions after a restart still know {{revision}}.
+  `ALTER TABLE runs ADD COLUMN image_source TEXT;`,
   // sessions: the dashboard's signed-in sessions, by the SHA-256 of their id (the id is only
   // in the cookie), with their form token; idle ones are found by last use.
   // runs_by_retry_of: a run's retries, for its page.
