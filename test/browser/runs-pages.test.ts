@@ -17,6 +17,7 @@ import { API_TOKEN } from "../support/test-config.js";
 // what comes from outside (output, pushers) shown as text; forms from elsewhere refused.
 const ns = `pages-${randomBytes(4).toString("hex")}`;
 const HOSTILE_PUSHER = "<img src=x onerror=alert(3)>";
+const REVISION = "5d1e3c0b9f2a4e6d8c7b1a0f9e8d7c6b5a4f3e2d";
 let pushgate: TestPushgate;
 let jenkins: JenkinsStandin;
 let browser: TestBrowser;
@@ -29,10 +30,10 @@ const runs: Record<"passed" | "failed" | "errored" | "hostile", string> = {
 };
 
 beforeAll(async () => {
-  const image = (name: string, script: string) =>
+  const image = (name: string, script: string, labels: string[] = []) =>
     buildTestImage({
       reference: `${sharedRegistry()}/${ns}/${name}:v1`,
-      lines: [`CMD ${JSON.stringify(["sh", "-c", script])}`],
+      lines: [...labels, `CMD ${JSON.stringify(["sh", "-c", script])}`],
     });
   jenkins = await startJenkinsStandin({
     users: { pushgate: { token: "pages-jenkins-token" } },
@@ -42,6 +43,9 @@ beforeAll(async () => {
     image(
       "pass",
       String.raw`printf '\033[1;32mok\033[0m 1 - the shell answers\n\033[32mok\033[0m 2 - IMAGE_NAME is set\n2 tests passed\n'`,
+      [
+        `LABEL org.opencontainers.image.source="https://github.com/acme/web.git" org.opencontainers.image.revision="${REVISION}"`,
+      ],
     ),
     image(
       "fail",
@@ -91,6 +95,11 @@ describe("the runs list", () => {
     expect(await row.innerText()).toContain(`${ns}/pass:v1`);
     expect(await row.innerText()).toContain("Docker Hub");
     expect(await row.innerText()).toMatch(/sha256:[0-9a-f]{12}/);
+    // The commit the image says it was built from, linked on GitHub.
+    const commit = row.getByRole("link", { name: "5d1e3c0" });
+    expect(await commit.getAttribute("href")).toBe(
+      `https://github.com/acme/web/commit/${REVISION}`,
+    );
     await saveScreenshot(page, "runs-list.png");
   });
 

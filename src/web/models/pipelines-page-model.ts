@@ -11,6 +11,8 @@ export interface PipelineView {
   test: {
     /** The test's command as a shell would read it; null when the image says. */
     command: string | null;
+    /** The Compose test files the pipeline names, run one after the other. */
+    compose: string[];
     timeout: string;
     network: string;
     resources: string;
@@ -96,6 +98,7 @@ function testView(test: PipelineConfig["test"]): PipelineView["test"] {
   const { memoryBytes, cpus, pids } = test.resources;
   return {
     command: test.command ? test.command.map(shellWord).join(" ") : null,
+    compose: (test.compose ?? []).map((file) => file.path),
     timeout: describeDuration(test.timeoutMs),
     network: test.network === "none" ? "none" : test.network,
     resources: `${formatBytes(memoryBytes)} memory, ${cpus} CPU, ${pids} processes`,

@@ -60,7 +60,7 @@ describe("pipelinesPageModel", () => {
     expect(web?.recent.map((r) => r.id)).toEqual([latest.id]);
     expect(JSON.stringify(page)).not.toContain("secretpart");
     expect(docs).toMatchObject({
-      test: { command: null },
+      test: { command: null, compose: [] },
       actions: [],
       concurrency: "within docker.concurrency",
       supersede: "never",
@@ -69,6 +69,25 @@ describe("pipelinesPageModel", () => {
     });
     expect(page.queue).toEqual({ paused: true, queued: 3, executing: 1 });
     expect(page.notice).toContain("Paused");
+  });
+
+  it("names a pipeline's Compose test files", () => {
+    const [, docs] = config.pipelines;
+    if (!docs) throw new Error("no pipeline docs");
+    const compose = [
+      { path: "docker-compose.test.yml", text: "" },
+      { path: "tests/more.test.yml", text: "" },
+    ];
+    const page = pipelinesPageModel({
+      pipelines: [{ ...docs, test: { ...docs.test, compose } }],
+      recent: new Map(),
+      queue: { paused: false, queued: 0, executing: 0 },
+      now: NOW,
+    });
+    expect(page.pipelines[0]?.test).toMatchObject({
+      command: null,
+      compose: ["docker-compose.test.yml", "tests/more.test.yml"],
+    });
   });
 
   it("gives a badge's path alone until publicUrl names pushgate's address", () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createRenderer } from "../../../src/web/render-page.js";
+import { parseConfig } from "../../../src/config/load-config.js";
+import { pipelinesPageModel } from "../../../src/web/models/pipelines-page-model.js";
 import { runPageModel } from "../../../src/web/models/run-page-model.js";
 import { runsPageModel } from "../../../src/web/models/runs-page-model.js";
 import { NOW, at, runRecord } from "./run-records.js";
@@ -55,6 +57,43 @@ describe("the templates", () => {
     expect(html).toMatch(/class="errored-reason"[^]*&quot;&gt;&lt;script&gt;alert\(1\)/);
     // The forms carry the session's token.
     expect(html).toContain('<input type="hidden" name="_csrf" value="token-1">');
+  });
+
+  it("name a pipeline's Compose test files, else its command, else what the image says", () => {
+    const { pipelines } = parseConfig(
+      `auth: { webhookTokens: [hook-token-1], apiToken: api-token-1 }
+pipelines:
+  - { name: cmd, match: { repository: a/a }, test: { command: [make, test] } }
+  - { name: label, match: { repository: a/b } }`,
+      {},
+    );
+    const [cmd, label] = pipelines;
+    if (!cmd || !label) throw new Error("two pipelines expected");
+    const composed = {
+      ...label,
+      name: "compose",
+      test: {
+        ...label.test,
+        compose: [
+          { path: "a.test.yml", text: "" },
+          { path: "b.test.yml", text: "" },
+        ],
+      },
+    };
+    const model = pipelinesPageModel({
+      pipelines: [cmd, label, composed],
+      recent: new Map(),
+      queue: { paused: false, queued: 0, executing: 0 },
+      now: NOW,
+    });
+    const html = render.render("pipelines.njk", { ...model, frame });
+    expect(html).toContain("<dd><code>make test</code></dd>");
+    expect(html).toContain(
+      "the image's <code>pushgate.test.compose</code> or <code>pushgate.test.command</code> label",
+    );
+    expect(html).toContain(
+      "Compose test files <code>a.test.yml</code>, <code>b.test.yml</code> (its <code>sut</code> service)",
+    );
   });
 
   it("refuse to print a value the model lacks, instead of printing nothing", () => {

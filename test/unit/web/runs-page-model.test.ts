@@ -4,7 +4,12 @@ import { DIGEST, NOW, STEPS, at, runRecord } from "./run-records.js";
 
 describe("runsPageModel", () => {
   it("gives each run its row: state word and tone, image, short digest, sender, times", () => {
-    const passed = runRecord("passed", { imageDigest: DIGEST, steps: STEPS, finishedAt: at(38) });
+    const passed = runRecord("passed", {
+      imageDigest: DIGEST,
+      steps: STEPS,
+      finishedAt: at(38),
+      source: { url: "git@gitlab.com:acme/web.git", revision: "0123456789abcdef0123" },
+    });
     const queued = runRecord("queued");
     const page = runsPageModel({
       runs: [queued, passed],
@@ -22,12 +27,19 @@ describe("runsPageModel", () => {
       image: "acme/web:v1",
       digest: "sha256:ab12ab12ab12",
       digestFull: DIGEST,
+      revision: {
+        short: "0123456",
+        full: "0123456789abcdef0123",
+        href: "https://gitlab.com/acme/web/-/commit/0123456789abcdef0123",
+        url: "git@gitlab.com:acme/web.git",
+      },
       pusher: "ci",
       sender: "Docker Hub",
       queued: { ago: "1 min ago" },
       duration: "12 s",
     });
     expect(page.rows[0]).toMatchObject({
+      revision: null,
       state: { word: "queued", tone: "waiting" },
       unfinished: true,
       digest: null,
@@ -63,6 +75,25 @@ describe("runsPageModel", () => {
     expect(next.olderHref).toBeNull();
     expect(next.newestHref).toBe("/runs?state=failed");
     expect(next.rowsHref).toBe(`/runs/rows?state=failed&before=${runs[1]?.id}`);
+  });
+
+  it("shows a revision without a known forge as text, and none without a revision", () => {
+    const row = (source: { url?: string; revision?: string }) =>
+      runsPageModel({
+        runs: [runRecord("passed", { source })],
+        query: {},
+        pageSize: 50,
+        pipelines: [],
+        now: NOW,
+      }).rows[0]?.revision;
+    expect(row({ url: "https://git.example/acme/web", revision: "abcdef0123456789" })).toEqual({
+      short: "abcdef0",
+      full: "abcdef0123456789",
+      href: null,
+      url: "https://git.example/acme/web",
+    });
+    expect(row({ revision: "v1.2.3" })).toMatchObject({ short: "v1.2.3", href: null, url: null });
+    expect(row({ url: "https://github.com/acme/web" })).toBeNull();
   });
 
   it("says nothing of a run that ended in the queue as its duration", () => {
