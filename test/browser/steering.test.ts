@@ -24,17 +24,19 @@ beforeAll(async () => {
       reference: `${sharedRegistry()}/${ns}/${name}:v1`,
       lines: [`CMD ${JSON.stringify(["sh", "-c", script])}`],
     });
-  [, , , pushgate, browser] = await Promise.all([
+  [, , , , pushgate, browser] = await Promise.all([
     image("talk", "echo first line; sleep 3; echo second line; sleep 1"),
     image("long", "echo started; sleep 60"),
     image("quick", "echo all good"),
+    image("chatty", "seq 1 40000; sleep 3; echo the end"),
     startTestPushgate(
       `registries: [{ host: docker.io, mirror: "${sharedRegistry()}" }]
 pipelines:
   - { name: talk, match: { repository: "${ns}/talk" }, badge: true }
   - { name: long, match: { repository: "${ns}/long" }, badge: true, concurrency: 1, test: { timeout: 90s } }
   - { name: quick, match: { repository: "${ns}/quick" }, badge: true }
-  - { name: hidden, match: { repository: "${ns}/hidden" } }`,
+  - { name: hidden, match: { repository: "${ns}/hidden" } }
+  - { name: chatty, match: { repository: "${ns}/chatty" } }`,
       { executeRuns: true },
     ),
     openBrowser(),
@@ -70,6 +72,23 @@ describe("a running test's page", () => {
     await expect.poll(verdict, { timeout: 15_000 }).toBe("passed");
     expect(await page.locator("#output").innerText()).toBe("first line\nsecond line\n");
     expect(browser.problems).toEqual([]);
+  });
+
+  it("marks where the middle of a long output was dropped, live and once finished", async () => {
+    const [id = ""] = await pushToHub(pushgate.url, `${ns}/chatty`, "v1");
+    await waitForRun(pushgate.url, id, ["testing"]);
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // seq is done, sleep is not
+    await page.goto(`${pushgate.url}/runs/${id}`);
+    const dropped = page.locator("#output .dropped");
+    await expect.poll(() => dropped.count()).toBe(1);
+    expect(await page.locator("#live-status").textContent()).toBe("following live");
+    expect(await dropped.textContent()).toMatch(/^… [\d,]+ bytes of output dropped here/);
+    await expect.poll(verdict, { timeout: 15_000 }).toBe("passed");
+    expect(await dropped.textContent()).toMatch(/^… [\d,]+ bytes of output dropped here/);
+    const text = await page.locator("#output").innerText();
+    expect(text.startsWith("1\n2\n3\n")).toBe(true);
+    expect(text.endsWith("40000\nthe end\n")).toBe(true);
+    expect(await page.locator(".output-meta").innerText()).toMatch(/\d+ dropped from the middle/);
   });
 });
 
