@@ -1,18 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../../../src/config/config-error.js";
 import { parseConfig } from "../../../src/config/load-config.js";
+import { configProblemsOf } from "../../support/config-problems.js";
 
 const AUTH = "auth: { webhookTokens: [hook-token-1], apiToken: api-token-1";
-
-function problemsOf(text: string): readonly string[] {
-  try {
-    parseConfig(text, {});
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error("expected a ConfigError");
-}
 
 describe("dashboard settings", () => {
   it("defaults: sessions idle 12 h, no proxy trusted, no badge", () => {
@@ -37,14 +27,14 @@ describe("dashboard settings", () => {
   });
 
   it("names each bad value", () => {
-    expect(problemsOf(`${AUTH}, sessionIdle: soon }`)).toEqual([
+    expect(configProblemsOf(`${AUTH}, sessionIdle: soon }`)).toEqual([
       'auth.sessionIdle: must be a duration such as "30s", "10m" or "1h"',
     ]);
-    expect(problemsOf(`${AUTH} }\ntrustProxy: everyone`)).toEqual([
+    expect(configProblemsOf(`${AUTH} }\ntrustProxy: everyone`)).toEqual([
       "trustProxy: must be true, false or a number of proxies",
     ]);
     expect(
-      problemsOf(`${AUTH} }\npipelines: [{ name: w, match: { repository: a/b }, badge: 1 }]`),
+      configProblemsOf(`${AUTH} }\npipelines: [{ name: w, match: { repository: a/b }, badge: 1 }]`),
     ).toEqual(["pipelines[0].badge: must be true or false"]);
   });
 });
