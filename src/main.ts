@@ -8,6 +8,7 @@ import { stopOnSignals } from "./cli/stop-on-signals.js";
 import type { Config } from "./config/config.js";
 import { ConfigError } from "./config/config-error.js";
 import { loadConfig } from "./config/load-config.js";
+import { runtimesOf } from "./docker/engine-runtimes.js";
 import { startPushgate } from "./pushgate.js";
 
 /** The example shipped beside src/ and dist/, wherever pushgate is started from. */
@@ -53,7 +54,7 @@ async function main(argv: readonly string[]): Promise<void> {
     case "serve":
       return serve();
     case "check-config":
-      process.exit(checkConfig(args, process.env, process));
+      process.exit(await checkConfig(args, process.env, process, runtimesOf));
       break;
     case "help":
     case "--help":

@@ -4,6 +4,9 @@ import { createPerformActions } from "./actions/perform-actions.js";
 import type { Config } from "./config/config.js";
 import { collectSecrets } from "./config/collect-secrets.js";
 import { createDocker } from "./docker/create-docker.js";
+import { EngineCalls } from "./docker/engine-calls.js";
+import { engineRuntimes, runtimeProblems } from "./docker/engine-runtimes.js";
+import { plainTcpWarning } from "./config/plain-tcp-warning.js";
 import { ImageClient } from "./docker/image-client.js";
 import { pingEngine } from "./docker/ping-engine.js";
 import { reapLeftovers } from "./docker/reap-leftovers.js";
@@ -65,7 +68,8 @@ export async function startPushgate(
   const store = new SqliteRunStore(config.store.path);
   const instanceId = store.instanceId();
   const dockerHost = config.docker.host;
-  const docker = createDocker(dockerHost);
+  const docker = createDocker(dockerHost, config.docker.tls);
+  const calls = new EngineCalls(dockerHost, config.docker.callTimeoutMs);
   const live = new LiveOutput();
   const metrics = new Metrics({
     queued: () => store.countRuns("queued"),
@@ -80,9 +84,9 @@ export async function startPushgate(
     observe,
     executor: createRunExecutor({
       store,
-      images: new ImageClient(docker, dockerHost),
-      tests: new TestContainer(docker, dockerHost),
-      services: (owner) => new RunServices(docker, dockerHost, owner),
+      images: new ImageClient(docker, calls),
+      tests: new TestContainer(docker, calls),
+      services: (owner) => new RunServices(docker, calls, owner),
       pipelines: config.pipelines,
       registries: config.registries,
       pullTimeoutMs: config.docker.pullTimeoutMs,
@@ -147,6 +151,19 @@ export async function startPushgate(
 
   const { server, url } = await listen(app, config.listen);
   logger.info("listening", { url, pipelines: config.pipelines.map((p) => p.name) });
+  const plainTcp = plainTcpWarning(config.docker);
+  if (plainTcp) logger.warn(plainTcp);
+  // Test runtimes the engine does not know are said now; their runs end errored saying it too.
+  if (config.pipelines.some((p) => p.test.runtime !== undefined)) {
+    engineRuntimes(docker, calls).then(
+      (known) => {
+        for (const problem of runtimeProblems(config.pipelines, known, dockerHost)) {
+          logger.error(problem);
+        }
+      },
+      (error: unknown) => logger.warn("test runtimes not checked", { error: String(error) }),
+    );
+  }
 
   // Leftovers of a previous process are reaped before runs start. An engine that is down
   // stops nothing: runs then end `errored` saying so, pushgate keeps serving, and the reap is
@@ -155,7 +172,7 @@ export async function startPushgate(
     options.executeRuns === false
       ? undefined
       : reapLeftovers({
-          reaper: new Reaper(docker, dockerHost, instanceId),
+          reaper: new Reaper(docker, calls, instanceId),
           isActive: (runId) => scheduler.isActive(runId),
           logger,
           retryMs: REAP_RETRY_MS,

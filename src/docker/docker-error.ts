@@ -1,6 +1,7 @@
 /** Why Docker work for a run could not be done; each ends the run `errored`. */
 export type DockerErrorCode =
   | "docker_unreachable"
+  | "docker_timeout"
   | "image_not_found"
   | "registry_unreachable"
   | "registry_unauthorized"

@@ -1,5 +1,6 @@
 import type Dockerode from "dockerode";
 import { dockerFailure } from "./docker-error.js";
+import type { EngineCalls } from "./engine-calls.js";
 import { INSTANCE_LABEL, RUN_LABEL } from "./labels.js";
 import { removeContainer, removeNetwork } from "./remove-container.js";
 
@@ -14,8 +15,8 @@ type Labelled = { Id: string; Labels?: Record<string, string> };
 export interface ReaperEngine {
   listContainers(options: Dockerode.ContainerListOptions): Promise<Labelled[]>;
   listNetworks(options: Dockerode.NetworkListOptions): Promise<Labelled[]>;
-  getContainer(id: string): Pick<Dockerode.Container, "remove">;
-  getNetwork(id: string): Pick<Dockerode.Network, "remove">;
+  getContainer(id: string): Pick<Dockerode.Container, "remove" | "id">;
+  getNetwork(id: string): Pick<Dockerode.Network, "remove" | "id">;
 }
 
 /**
@@ -26,24 +27,28 @@ export interface ReaperEngine {
 export class Reaper {
   constructor(
     private readonly docker: ReaperEngine,
-    private readonly dockerHost: string,
+    private readonly calls: EngineCalls,
     private readonly instanceId: string,
   ) {}
 
   async reap(isActive: (runId: string) => boolean): Promise<Reaped> {
+    const { docker, calls } = this;
     const filters = { label: [`${INSTANCE_LABEL}=${this.instanceId}`] };
     try {
-      const containers = (await this.docker.listContainers({ all: true, filters })).filter(
-        (c) => !isActive(c.Labels?.[RUN_LABEL] ?? ""),
+      const listed = await calls.run("list containers", (abortSignal) =>
+        docker.listContainers({ all: true, filters, abortSignal }),
       );
-      await Promise.all(containers.map((c) => removeContainer(this.docker.getContainer(c.Id))));
-      const networks = (await this.docker.listNetworks({ filters })).filter(
-        (n) => !isActive(n.Labels?.[RUN_LABEL] ?? ""),
-      );
-      await Promise.all(networks.map((n) => removeNetwork(this.docker.getNetwork(n.Id))));
+      const containers = listed.filter((c) => !isActive(c.Labels?.[RUN_LABEL] ?? ""));
+      await Promise.all(containers.map((c) => removeContainer(docker.getContainer(c.Id), calls)));
+      const networks = (
+        await calls.run("list networks", (abortSignal) =>
+          docker.listNetworks({ filters, abortSignal }),
+        )
+      ).filter((n) => !isActive(n.Labels?.[RUN_LABEL] ?? ""));
+      await Promise.all(networks.map((n) => removeNetwork(docker.getNetwork(n.Id), calls)));
       return { containers: containers.length, networks: networks.length };
     } catch (error) {
-      throw dockerFailure("reaping leftovers", error, this.dockerHost);
+      throw dockerFailure("reaping leftovers", error, calls.host);
     }
   }
 }

@@ -1,6 +1,7 @@
 import type Dockerode from "dockerode";
 import type { ServiceConfig } from "../config/config.js";
 import { DockerError, dockerFailure, engineMessage } from "./docker-error.js";
+import type { EngineCalls } from "./engine-calls.js";
 import { labelsOf, nameOf, type RunOwner } from "./labels.js";
 import { removeContainer, removeNetwork } from "./remove-container.js";
 import { waitForService } from "./wait-for-service.js";
@@ -30,7 +31,7 @@ export class RunServices {
 
   constructor(
     private readonly docker: Dockerode,
-    private readonly dockerHost: string,
+    private readonly calls: EngineCalls,
     private readonly owner: RunOwner,
   ) {}
 
@@ -47,9 +48,10 @@ export class RunServices {
     signal: AbortSignal,
   ): Promise<void> {
     if (specs.length === 0) return;
+    const { calls } = this;
     const network = nameOf(this.owner, "net");
     try {
-      this.network = await this.docker.createNetwork({
+      const create: Dockerode.NetworkCreateOptions = {
         Name: network,
         Driver: "bridge",
         // Internal: no route out. No address on the host's side of the bridge either, so
@@ -58,28 +60,37 @@ export class RunServices {
         Options: { "com.docker.network.bridge.inhibit_ipv4": "true" },
         CheckDuplicate: true,
         Labels: labelsOf(this.owner, "network"),
-      });
+      };
+      this.network = await calls.run(
+        "create services network",
+        (abortSignal) => this.docker.createNetwork({ ...create, abortSignal }),
+        signal,
+      );
       for (const spec of specs) {
-        const container = await this.docker.createContainer(
-          createOptions(this.owner, spec, network, limits),
+        const options = createOptions(this.owner, spec, network, limits);
+        const what = `service ${spec.config.name}`;
+        const container = await calls.run(
+          `create ${what}`,
+          (abortSignal) => this.docker.createContainer({ ...options, abortSignal }),
+          signal,
         );
         this.containers.push(container);
-        signal.throwIfAborted();
-        await container.start();
+        await calls.run(`start ${what}`, (abortSignal) => container.start({ abortSignal }), signal);
       }
     } catch (error) {
       if (signal.aborted) throw signal.reason;
-      throw dockerFailure("starting services", error, this.dockerHost);
+      throw dockerFailure("starting services", error, calls.host);
     }
     await Promise.all(
       specs.map(async (spec, i) => {
         const container = this.containers[i];
         if (!container) return;
         try {
-          await waitForService(container, spec.config, signal);
+          await waitForService(container, spec.config, calls, signal);
         } catch (error) {
           if (signal.aborted) throw signal.reason;
-          await copyLogs(container, `service ${spec.config.name}`, onOutput);
+          if (error instanceof DockerError) throw error;
+          await copyLogs(container, `service ${spec.config.name}`, calls, onOutput);
           throw new DockerError(
             "service_failed",
             `service ${spec.config.name} ${engineMessage(error)}`,
@@ -91,8 +102,9 @@ export class RunServices {
 
   /** Removes the services' containers, then their network. */
   async remove(): Promise<void> {
-    await Promise.all(this.containers.map((c) => removeContainer(c).catch(() => undefined)));
-    if (this.network) await removeNetwork(this.network).catch(() => undefined);
+    const { calls } = this;
+    await Promise.all(this.containers.map((c) => removeContainer(c, calls).catch(() => undefined)));
+    if (this.network) await removeNetwork(this.network, calls).catch(() => undefined);
   }
 }
 
@@ -125,10 +137,13 @@ function createOptions(
 async function copyLogs(
   container: Dockerode.Container,
   stream: string,
+  calls: EngineCalls,
   onOutput: (stream: string, data: Buffer) => void,
 ): Promise<void> {
   try {
-    const logs = await container.logs({ stdout: true, stderr: true, tail: LOG_LINES_ON_FAILURE });
+    const logs = await calls.run(`logs of ${stream}`, (abortSignal) =>
+      container.logs({ stdout: true, stderr: true, tail: LOG_LINES_ON_FAILURE, abortSignal }),
+    );
     // Without a TTY the answer is multiplexed: 8-byte frame headers before each piece.
     let rest = Buffer.isBuffer(logs) ? logs : Buffer.from(String(logs));
     while (rest.length >= 8) {

@@ -1,6 +1,7 @@
 import type Dockerode from "dockerode";
 import { demuxStream } from "./demux-stream.js";
 import { dockerFailure } from "./docker-error.js";
+import type { EngineCalls } from "./engine-calls.js";
 import { labelsOf, nameOf, type RunOwner } from "./labels.js";
 import { removeContainer } from "./remove-container.js";
 
@@ -38,33 +39,58 @@ const OUTPUT_GRACE_MS = 2000;
 export class TestContainer {
   constructor(
     private readonly docker: Dockerode,
-    private readonly dockerHost: string,
+    private readonly calls: EngineCalls,
   ) {}
 
   async run(spec: TestContainerSpec, signal: AbortSignal): Promise<TestResult> {
+    const { calls } = this;
     let container: Dockerode.Container | undefined;
+    let attached: NodeJS.ReadWriteStream | undefined;
     try {
-      container = await this.docker.createContainer(createOptions(spec));
+      container = await calls.run(
+        "create test container",
+        (abortSignal) => this.docker.createContainer({ ...createOptions(spec), abortSignal }),
+        signal,
+      );
+      const { id } = container;
       if (spec.servicesNetwork && spec.network !== "none") {
-        await this.docker.getNetwork(spec.servicesNetwork).connect({ Container: container.id });
+        const network = this.docker.getNetwork(spec.servicesNetwork);
+        await calls.run(
+          "connect test container",
+          (abortSignal) => {
+            // dockerode reads abortSignal here too; its type definitions omit it.
+            const options: Dockerode.NetworkConnectOptions = { Container: id };
+            return network.connect(Object.assign(options, { abortSignal }));
+          },
+          signal,
+        );
       }
-      const attached = (await container.attach({
-        stream: true,
-        stdout: true,
-        stderr: true,
-      })) as NodeJS.ReadableStream;
-      const outputDone = demuxStream(attached, spec.onOutput);
-      signal.throwIfAborted();
-      await container.start();
-      const { exitCode, timedOut } = await waitForExit(container, spec.timeoutMs, signal);
+      const created = container;
+      // The call ends when the stream is handed over; the stream lasts as long as the test.
+      const stream = await calls.run(
+        "attach test container",
+        (abortSignal) => created.attach({ stream: true, stdout: true, stderr: true, abortSignal }),
+        signal,
+      );
+      attached = stream;
+      const outputDone = demuxStream(stream, spec.onOutput);
+      await calls.run(
+        "start test container",
+        (abortSignal) => created.start({ abortSignal }),
+        signal,
+      );
+      const { exitCode, timedOut } = await waitForExit(created, spec.timeoutMs, calls, signal);
       await Promise.race([outputDone, new Promise((r) => setTimeout(r, OUTPUT_GRACE_MS))]);
-      const { State } = await container.inspect();
+      const { State } = await calls.run("inspect test container", (abortSignal) =>
+        created.inspect({ abortSignal }),
+      );
       return { exitCode, timedOut, oomKilled: State.OOMKilled };
     } catch (error) {
       if (signal.aborted) throw signal.reason;
-      throw dockerFailure("the test container", error, this.dockerHost);
+      throw dockerFailure("the test container", error, calls.host);
     } finally {
-      if (container) await removeContainer(container).catch(() => undefined);
+      (attached as { destroy?: () => void } | undefined)?.destroy?.();
+      if (container) await removeContainer(container, calls).catch(() => undefined);
     }
   }
 }
@@ -97,14 +123,26 @@ function createOptions(spec: TestContainerSpec): Dockerode.ContainerCreateOption
   };
 }
 
-/** Waits for the container to exit; kills it at the timeout or when the run is aborted. */
+/**
+ * Waits for the container to exit; kills it at the timeout or when the run is aborted. The
+ * wait itself has no deadline but `test.timeout`: past it, the kill and the wait's answer
+ * get one `docker.callTimeout` more before the engine counts as not answering.
+ */
 async function waitForExit(
   container: Dockerode.Container,
   timeoutMs: number,
+  calls: EngineCalls,
   signal: AbortSignal,
 ): Promise<{ exitCode: number; timedOut: boolean }> {
   let timedOut = false;
-  const kill = (): void => void container.kill().catch(() => undefined);
+  const stopWaiting = new AbortController();
+  let giveUp: NodeJS.Timeout | undefined;
+  const kill = (): void => {
+    giveUp ??= setTimeout(() => stopWaiting.abort(calls.timedOut("wait")), calls.timeoutMs);
+    void calls
+      .run("kill test container", (abortSignal) => container.kill({ abortSignal }))
+      .catch(() => undefined);
+  };
   const timer = setTimeout(() => {
     timedOut = true;
     kill();
@@ -112,11 +150,17 @@ async function waitForExit(
   signal.addEventListener("abort", kill, { once: true });
   if (signal.aborted) kill(); // aborted while the container was starting: no event will come
   try {
-    const { StatusCode } = (await container.wait()) as { StatusCode: number };
+    const { StatusCode } = (await container.wait({
+      abortSignal: stopWaiting.signal,
+    })) as { StatusCode: number };
     signal.throwIfAborted();
     return { exitCode: StatusCode, timedOut };
+  } catch (error) {
+    if (stopWaiting.signal.aborted) throw stopWaiting.signal.reason;
+    throw error;
   } finally {
     clearTimeout(timer);
+    clearTimeout(giveUp);
     signal.removeEventListener("abort", kill);
   }
 }

@@ -28,7 +28,10 @@ export interface TestImageInput {
 export async function testImage(input: TestImageInput, signal: AbortSignal): Promise<Tested> {
   const { run, pipeline, pulled, services, output, steps } = input;
   const { test } = pipeline;
-  const command = chooseTestCommand(test.command, await input.images.facts(pulled.image.id));
+  const command = chooseTestCommand(
+    test.command,
+    await input.images.facts(pulled.image.id, signal),
+  );
   if (test.services.length > 0) {
     steps.start("services");
     await services.start(
