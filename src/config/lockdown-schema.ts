@@ -123,4 +123,8 @@ export const dockerTls = Joi.object({
   key: Joi.string(),
 })
   .and("cert", "key")
-  .or("ca", "cert");
+  .or("ca", "cert")
+  .messages({
+    "object.and": "cert and key go together (the client certificate and its key)",
+    "object.missing": "needs ca, or cert and key, or all three",
+  });
