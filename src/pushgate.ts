@@ -3,10 +3,10 @@ import { createAxiosHttpClient } from "./actions/create-axios-http-client.js";
 import { createPerformActions } from "./actions/perform-actions.js";
 import type { Config } from "./config/config.js";
 import { collectSecrets } from "./config/collect-secrets.js";
+import { configWarnings } from "./config/config-warnings.js";
 import { createDocker } from "./docker/create-docker.js";
 import { EngineCalls } from "./docker/engine-calls.js";
 import { engineRuntimes, runtimeProblems } from "./docker/engine-runtimes.js";
-import { plainTcpWarning } from "./config/plain-tcp-warning.js";
 import { ImageClient } from "./docker/image-client.js";
 import { pingEngine } from "./docker/ping-engine.js";
 import { reapLeftovers } from "./docker/reap-leftovers.js";
@@ -48,6 +48,10 @@ export interface RunningPushgate {
    * `graceMs`), stops and requeues the rest, closes the server and the store.
    */
   stop(options?: { graceMs?: number }): Promise<void>;
+  /** Runs being pulled or tested now. */
+  runningTests(): number;
+  /** Cuts a stop's grace short: running tests are stopped now and their runs requeued. */
+  stopNow(): void;
 }
 
 /** Pause between tries to reap leftovers while the engine cannot be reached. */
@@ -151,8 +155,7 @@ export async function startPushgate(
 
   const { server, url } = await listen(app, config.listen);
   logger.info("listening", { url, pipelines: config.pipelines.map((p) => p.name) });
-  const plainTcp = plainTcpWarning(config.docker);
-  if (plainTcp) logger.warn(plainTcp);
+  for (const warning of configWarnings(config)) logger.warn("config warning", { warning });
   // Test runtimes the engine does not know are said now; their runs end errored saying it too.
   if (config.pipelines.some((p) => p.test.runtime !== undefined)) {
     engineRuntimes(docker, calls).then(
@@ -193,5 +196,12 @@ export async function startPushgate(
       logger.info("stopped");
     })());
 
-  return { url, server, logger, stop };
+  return {
+    url,
+    server,
+    logger,
+    stop,
+    runningTests: () => scheduler.executingCount(),
+    stopNow: () => scheduler.stopNow(),
+  };
 }

@@ -17,7 +17,7 @@ export function plainTcpWarning(docker: Config["docker"]): string | undefined {
     return undefined;
   }
   if (isLoopback(hostname)) return undefined;
-  return `docker.host ${host} is plain TCP to another machine: anyone who can reach or watch it controls that engine (root on its host); use TLS (docker.tls, or DOCKER_TLS_VERIFY + DOCKER_CERT_PATH)`;
+  return `docker.host: ${host} is plain TCP to another machine: anyone who can reach or watch it controls that engine (root on its host); use TLS (docker.tls, or DOCKER_TLS_VERIFY + DOCKER_CERT_PATH)`;
 }
 
 function isLoopback(hostname: string): boolean {

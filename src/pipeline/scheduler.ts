@@ -141,6 +141,12 @@ export class Scheduler {
     await Promise.allSettled(tasks);
   }
 
+  /** Cuts a stop's grace short: every run in flight is aborted now, as at the grace's end. */
+  stopNow(): void {
+    this.running = false;
+    this.flights.abortAll(new RunAbort("shutdown"));
+  }
+
   private supersedeOlder(runId: string): void {
     const run = this.options.store.getRun(runId);
     const mode = run ? (this.pipelines.get(run.pipeline)?.supersede ?? false) : false;

@@ -40,17 +40,19 @@ export function followRunLog(req: Request, res: Response, run: RunRecord, deps: 
     exitCode: ended.exitCode ?? null,
   });
 
-  // Snapshot and subscription in one tick: no piece is missed or sent twice.
+  // The state first, then the output it produced. Snapshot and subscription in one tick: no
+  // piece is missed or sent twice.
+  const final = isFinal(run.state);
+  if (!final) send("state", { state: run.state });
   const existing = live.snapshot(run.id) ?? store.getOutput(run.id);
   existing?.head.forEach(sendChunk);
   if (existing?.droppedBytes) send("dropped", { bytes: existing.droppedBytes });
   existing?.tail.forEach(sendChunk);
-  if (isFinal(run.state)) {
+  if (final) {
     send("end", endEvent(run));
     res.end();
     return;
   }
-  send("state", { state: run.state });
 
   let closed = false;
   const close = (): void => {

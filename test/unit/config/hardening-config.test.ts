@@ -81,7 +81,7 @@ describe("docker.callTimeout and docker.tls", () => {
       ...(tls ? { tls } : {}),
     });
     expect(plainTcpWarning(docker("tcp://10.0.0.5:2375"))).toMatch(
-      /^docker.host tcp:\/\/10.0.0.5:2375 is plain TCP to another machine: .* use TLS/,
+      /^docker.host: tcp:\/\/10.0.0.5:2375 is plain TCP to another machine: .* use TLS/,
     );
     expect(plainTcpWarning(docker("http://docker-proxy:2375"))).toBeDefined();
     expect(plainTcpWarning(docker("tcp://127.0.0.1:2375"))).toBeUndefined();
