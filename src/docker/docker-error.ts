@@ -2,6 +2,7 @@
 export type DockerErrorCode =
   | "docker_unreachable"
   | "docker_timeout"
+  | "unknown_runtime"
   | "image_not_found"
   | "registry_unreachable"
   | "registry_unauthorized"

@@ -1,8 +1,10 @@
 import type Dockerode from "dockerode";
 import type { ServiceConfig } from "../config/config.js";
+import { createContainer } from "./create-container.js";
 import { DockerError, dockerFailure, engineMessage } from "./docker-error.js";
 import type { EngineCalls } from "./engine-calls.js";
 import { labelsOf, nameOf, type RunOwner } from "./labels.js";
+import { serviceHostConfig, userOf, type TestLockdown } from "./lockdown.js";
 import { removeContainer, removeNetwork } from "./remove-container.js";
 import { waitForService } from "./wait-for-service.js";
 
@@ -44,6 +46,7 @@ export class RunServices {
   async start(
     specs: readonly ServiceSpec[],
     limits: ServiceLimits,
+    lockdown: TestLockdown,
     onOutput: (stream: string, data: Buffer) => void,
     signal: AbortSignal,
   ): Promise<void> {
@@ -67,13 +70,9 @@ export class RunServices {
         signal,
       );
       for (const spec of specs) {
-        const options = createOptions(this.owner, spec, network, limits);
+        const options = createOptions(this.owner, spec, network, limits, lockdown);
         const what = `service ${spec.config.name}`;
-        const container = await calls.run(
-          `create ${what}`,
-          (abortSignal) => this.docker.createContainer({ ...options, abortSignal }),
-          signal,
-        );
+        const container = await createContainer(this.docker, calls, what, options, signal);
         this.containers.push(container);
         await calls.run(`start ${what}`, (abortSignal) => container.start({ abortSignal }), signal);
       }
@@ -113,6 +112,7 @@ function createOptions(
   spec: ServiceSpec,
   network: string,
   limits: ServiceLimits,
+  lockdown: TestLockdown,
 ): Dockerode.ContainerCreateOptions {
   const { name, command, env } = spec.config;
   return {
@@ -122,14 +122,8 @@ function createOptions(
     ...(command ? { Cmd: command } : {}),
     Env: Object.entries(env).map(([key, value]) => `${key}=${value}`),
     Labels: labelsOf(owner, "service"),
-    HostConfig: {
-      NetworkMode: network,
-      Privileged: false,
-      SecurityOpt: ["no-new-privileges"],
-      Memory: limits.memoryBytes,
-      PidsLimit: limits.pids,
-      LogConfig: { Type: "json-file", Config: { "max-size": "10m", "max-file": "1" } },
-    },
+    ...userOf(lockdown),
+    HostConfig: serviceHostConfig(limits, network, spec.config, lockdown),
     NetworkingConfig: { EndpointsConfig: { [network]: { Aliases: [name] } } },
   };
 }

@@ -1,8 +1,10 @@
 import type Dockerode from "dockerode";
 import { demuxStream } from "./demux-stream.js";
+import { createContainer } from "./create-container.js";
 import { dockerFailure } from "./docker-error.js";
 import type { EngineCalls } from "./engine-calls.js";
 import { labelsOf, nameOf, type RunOwner } from "./labels.js";
+import { lockedDownHostConfig, userOf, type TestLockdown, type TestResources } from "./lockdown.js";
 import { removeContainer } from "./remove-container.js";
 
 export interface TestContainerSpec {
@@ -16,7 +18,9 @@ export interface TestContainerSpec {
   network: string;
   /** The run's internal services network, joined when services run. */
   servicesNetwork?: string;
-  resources: { memoryBytes: number; cpus: number; pids: number };
+  resources: TestResources;
+  /** Runtime, read-only root, tmpfs mounts and user: test.runtime, readOnly, tmpfs, user. */
+  lockdown: TestLockdown;
   timeoutMs: number;
   onOutput: (stream: "stdout" | "stderr", data: Buffer) => void;
 }
@@ -33,8 +37,9 @@ const OUTPUT_GRACE_MS = 2000;
 
 /**
  * Runs an image's tests in a locked-down container: no network unless configured, no
- * privileges, every capability dropped, no-new-privileges, capped memory/CPU/pids and a
- * timeout. The container is removed on every path.
+ * privileges, every capability dropped, no-new-privileges, capped memory/CPU/pids, a
+ * timeout, and the pipeline's runtime, read-only root and user. The container is removed
+ * on every path.
  */
 export class TestContainer {
   constructor(
@@ -47,9 +52,11 @@ export class TestContainer {
     let container: Dockerode.Container | undefined;
     let attached: NodeJS.ReadWriteStream | undefined;
     try {
-      container = await calls.run(
-        "create test container",
-        (abortSignal) => this.docker.createContainer({ ...createOptions(spec), abortSignal }),
+      container = await createContainer(
+        this.docker,
+        calls,
+        "test container",
+        createOptions(spec),
         signal,
       );
       const { id } = container;
@@ -96,7 +103,6 @@ export class TestContainer {
 }
 
 function createOptions(spec: TestContainerSpec): Dockerode.ContainerCreateOptions {
-  const { memoryBytes, cpus, pids } = spec.resources;
   const networkMode =
     spec.network === "none" && spec.servicesNetwork ? spec.servicesNetwork : spec.network;
   return {
@@ -105,21 +111,12 @@ function createOptions(spec: TestContainerSpec): Dockerode.ContainerCreateOption
     ...(spec.command ? { Cmd: spec.command } : {}),
     Env: Object.entries(spec.env).map(([key, value]) => `${key}=${value}`),
     Labels: labelsOf(spec.owner, "test"),
+    ...userOf(spec.lockdown),
     AttachStdout: true,
     AttachStderr: true,
     Tty: false,
     OpenStdin: false,
-    HostConfig: {
-      NetworkMode: networkMode,
-      Privileged: false,
-      CapDrop: ["ALL"],
-      SecurityOpt: ["no-new-privileges"],
-      Memory: memoryBytes,
-      MemorySwap: memoryBytes,
-      NanoCpus: Math.round(cpus * 1e9),
-      PidsLimit: pids,
-      LogConfig: { Type: "json-file", Config: { "max-size": "10m", "max-file": "1" } },
-    },
+    HostConfig: lockedDownHostConfig(spec.resources, networkMode, spec.lockdown),
   };
 }
 

@@ -18,7 +18,19 @@ export function removeSuiteImages(): { removed: number; left: string[] } {
   if (!suite) return { removed: 0, left: [] };
   const label = `label=pushgate-test.suite=${suite}`;
   const ids = [...new Set(docker(["images", "-a", "-q", "--filter", label]))];
-  if (ids.length > 0) docker(["rmi", "-f", ...ids]);
+  // An image listed before its children cannot go until they have gone ("image has dependent
+  // child images"): remove in rounds until nothing more goes.
+  let rest = ids;
+  while (rest.length > 0) {
+    try {
+      execFileSync("docker", ["rmi", "-f", ...rest], { stdio: "ignore" });
+    } catch {
+      // some could not go yet: see what is left
+    }
+    const still = new Set(docker(["images", "-a", "-q", "--filter", label]));
+    if (still.size >= rest.length) break;
+    rest = [...still];
+  }
   const left = docker(["images", "-a", "--filter", label, "--format", "{{.Repository}}:{{.Tag}}"]);
   return { removed: ids.length, left };
 }
