@@ -17,8 +17,10 @@ export class EngineCalls {
   /**
    * Runs `call` with a signal that aborts at the deadline or when `signal` does, and answers
    * as soon as either happens even when the client library does not stop the request itself.
-   * Past the deadline it throws a DockerError naming the call ("create test container") and
-   * the engine; an abort throws the signal's reason; any other failure comes through as is.
+   * Once the call has answered, its signal never aborts: a stream it answered (attach, logs)
+   * lives on. Past the deadline it throws a DockerError naming the call ("create test
+   * container") and the engine; an abort throws the signal's reason; any other failure comes
+   * through as is.
    */
   async run<T>(
     what: string,
@@ -26,22 +28,29 @@ export class EngineCalls {
     signal?: AbortSignal,
   ): Promise<T> {
     signal?.throwIfAborted();
-    const timeout = AbortSignal.timeout(this.timeoutMs);
-    const either = signal ? AbortSignal.any([signal, timeout]) : timeout;
-    let onAbort = (): void => undefined;
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, this.timeoutMs);
+    const onAbort = (): void => controller.abort();
+    signal?.addEventListener("abort", onAbort, { once: true });
     const aborted = new Promise<never>((_, reject) => {
-      // Whatever the reason, the catch below turns it into the signal's or the deadline's.
-      onAbort = () => reject(new Error("aborted"));
-      either.addEventListener("abort", onAbort, { once: true });
+      // Whatever the reason, the catch below turns it into the run's or the deadline's.
+      controller.signal.addEventListener("abort", () => reject(new Error("aborted")), {
+        once: true,
+      });
     });
     try {
-      return await Promise.race([call(either), aborted]);
+      return await Promise.race([call(controller.signal), aborted]);
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
-      if (timeout.aborted) throw this.timedOut(what);
+      if (timedOut) throw this.timedOut(what);
       throw error;
     } finally {
-      either.removeEventListener("abort", onAbort);
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
     }
   }
 

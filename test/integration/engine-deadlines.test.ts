@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { buildTestImage } from "../support/build-test-image.js";
 import { sharedRegistry } from "../support/registry.js";
-import { pushToHub, waitForRun } from "../support/runs.js";
+import { pushToHub, runLogText, waitForRun } from "../support/runs.js";
 import { spawnPushgate, type SpawnedPushgate } from "../support/spawn-pushgate.js";
 import {
   startSilentEngine,
@@ -27,10 +27,16 @@ pipelines: [{ name: t, match: { repository: "${ns}/*" }, test: { timeout: 30s } 
 ${extra}`;
 
 beforeAll(async () => {
-  await buildTestImage({
-    reference: `${sharedRegistry()}/${ns}/app:v1`,
-    lines: ['CMD ["echo", "ok"]'],
-  });
+  await Promise.all([
+    buildTestImage({
+      reference: `${sharedRegistry()}/${ns}/app:v1`,
+      lines: ['CMD ["echo", "ok"]'],
+    }),
+    buildTestImage({
+      reference: `${sharedRegistry()}/${ns}/slow:v1`,
+      lines: ['CMD ["sh", "-c", "echo early; sleep 2; echo late"]'],
+    }),
+  ]);
 }, 120_000);
 afterEach(async () => {
   await Promise.all(processes.splice(0).map((p) => p.kill("SIGKILL")));
@@ -38,6 +44,18 @@ afterEach(async () => {
 afterAll(async () => {
   await Promise.all(pushgates.map((p) => p.stop({ graceMs: 0 })));
   await Promise.all(engines.map((e) => e.close()));
+});
+
+describe("docker.callTimeout on an engine that answers", () => {
+  it("bounds calls, not the test: a test longer than it passes with all its output", async () => {
+    const pushgate = await startTestPushgate(settings("unix:///var/run/docker.sock"), {
+      executeRuns: true,
+    });
+    pushgates.push(pushgate);
+    const [id = ""] = await pushToHub(pushgate.url, `${ns}/slow`, "v1");
+    expect(await waitForRun(pushgate.url, id)).toMatchObject({ state: "passed" });
+    expect((await runLogText(pushgate.url, id)).text).toBe("early\nlate\n");
+  });
 });
 
 describe("a Docker call the engine never answers", () => {

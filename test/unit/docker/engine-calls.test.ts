@@ -33,6 +33,22 @@ describe("EngineCalls", () => {
     expect(seen?.aborted).toBe(true);
   });
 
+  it("never aborts the signal of a call that answered: a stream it handed over lives on", async () => {
+    let seen: AbortSignal | undefined;
+    const controller = new AbortController();
+    await calls.run(
+      "attach test container",
+      (signal) => {
+        seen = signal;
+        return Promise.resolve("stream");
+      },
+      controller.signal,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    controller.abort(new Error("cancelled later"));
+    expect(seen?.aborted).toBe(false);
+  });
+
   it("throws the run's abort reason when the run is aborted first", async () => {
     const controller = new AbortController();
     const reason = new Error("cancelled");
