@@ -2,22 +2,10 @@ import { chmodSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { collectSecrets } from "../../../src/config/collect-secrets.js";
-import { ConfigError } from "../../../src/config/config-error.js";
 import { parseConfig } from "../../../src/config/load-config.js";
 import { plainTcpWarning } from "../../../src/config/plain-tcp-warning.js";
 import { tempDir } from "../../support/test-config.js";
-
-const AUTH = "auth: { webhookTokens: [hook-token-1], apiToken: api-token-1 }\n";
-
-function problemsOf(text: string, env: Record<string, string> = {}): readonly string[] {
-  try {
-    parseConfig(text, env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error("expected a ConfigError");
-}
+import { AUTH, problemsOf } from "../../support/config-problems.js";
 
 const pipeline = (test: string) =>
   `${AUTH}pipelines: [{ name: web, match: { repository: acme/web }, test: ${test} }]`;

@@ -50,9 +50,7 @@ describe("jenkins/ examples", () => {
 
   it("the compose steps load .env before using its variables in the shell", () => {
     const page = readFileSync(new URL("../../../docs/jenkins.md", import.meta.url), "utf8");
-    const steps = /## Jenkins, pushgate and a registry[\s\S]*?```sh\n([\s\S]*?)```/.exec(
-      page,
-    )?.[1];
+    const steps = /## Jenkins, pushgate and a registry[\s\S]*?```sh\n([\s\S]*?)```/.exec(page)?.[1];
     const header = read("docker-compose.yml")
       .split("\n")
       .filter((line) => line.startsWith("#"))
