@@ -26,7 +26,7 @@ import { compilePipelineMatcher } from "./pipeline/match-pipelines.js";
 import { compileRegistryResolver } from "./pipeline/resolve-registry.js";
 import { createRetryRun } from "./pipeline/retry-run.js";
 import { Scheduler } from "./pipeline/scheduler.js";
-import { SqliteRunStore } from "./store/sqlite-run-store.js";
+import { openStore } from "./store/open-store.js";
 
 export interface StartOptions {
   /** Where log lines go; standard output when omitted. */
@@ -69,8 +69,8 @@ export async function startPushgate(
     ...(options.logStream ? { stream: options.logStream } : {}),
   });
   let stopping: Promise<void> | undefined;
-  const store = new SqliteRunStore(config.store.path);
-  const instanceId = store.instanceId();
+  const store = await openStore(config);
+  const instanceId = await store.instanceId();
   const dockerHost = config.docker.host;
   const docker = createDocker(dockerHost, config.docker.tls);
   const calls = new EngineCalls(dockerHost, config.docker.callTimeoutMs);
@@ -116,7 +116,7 @@ export async function startPushgate(
     resolveRegistry: compileRegistryResolver(config.registries),
     onQueued: (runIds) => {
       for (const runId of runIds) logger.info("run state", { runId, state: "queued" });
-      scheduler.notify(runIds);
+      void scheduler.notify(runIds);
     },
   });
   const retry = createRetryRun({
@@ -125,7 +125,7 @@ export async function startPushgate(
     backlog: config.limits.backlog,
     onQueued: (run) => {
       logger.info("run state", { runId: run.id, state: "queued", retryOf: run.retryOf });
-      scheduler.notify();
+      void scheduler.notify();
     },
   });
   const app = createApp({
@@ -142,9 +142,9 @@ export async function startPushgate(
       retry,
       pause: () => scheduler.pause(),
       resume: () => scheduler.resume(),
-      queue: () => ({
-        paused: store.queuePaused(),
-        queued: store.countRuns("queued"),
+      queue: async () => ({
+        paused: await store.queuePaused(),
+        queued: await store.countRuns("queued"),
         executing: scheduler.executingCount(),
       }),
     },
@@ -192,7 +192,7 @@ export async function startPushgate(
       live.closeAll();
       await closeServer(server);
       intake.close();
-      store.close();
+      await store.close();
       logger.info("stopped");
     })());
 

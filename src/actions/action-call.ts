@@ -32,7 +32,7 @@ export interface ActionCall {
   record: ActionRecord;
   send: Send;
   /** Durably records progress that must survive a restart (a build Jenkins accepted). */
-  save(update: Omit<ActionUpdate, "error">): void;
+  save(update: Omit<ActionUpdate, "error">): Promise<void>;
   policy: RetryPolicy;
   clock: Clock;
   signal: AbortSignal;

@@ -1,7 +1,7 @@
 import type { Config } from "../config/config.js";
 import type { Logger } from "../observability/logger.js";
 import type { PerformActions, RunOutcome } from "../pipeline/outcome.js";
-import type { ActionRecord, RunStore } from "../store/run-store.js";
+import type { ActionAttempt, ActionRecord, RunStore } from "../store/run-store.js";
 import { ActionError, type ActionCall, type ActionReport, type Send } from "./action-call.js";
 import { systemClock, type Clock } from "./clock.js";
 import { createDockerHubCallback } from "./dockerhub-callback.js";
@@ -83,11 +83,11 @@ export function createPerformActions(deps: PerformActionsDependencies): PerformA
     let failedCallAttempts = 0;
     const send: Send = async (request, options = {}) => {
       let attempts = 0;
-      const onAttempt = (attempt: Parameters<typeof store.recordActionAttempt>[2]): void => {
+      const onAttempt = async (attempt: ActionAttempt): Promise<void> => {
         attempts += 1;
         if (options.record === false) return;
         const safe = attempt.error ? { ...attempt, error: redact(attempt.error) } : attempt;
-        store.recordActionAttempt(runId, step.id, safe, clock.now());
+        await store.recordActionAttempt(runId, step.id, safe, clock.now());
       };
       const full = {
         ...request,
@@ -128,7 +128,7 @@ export function createPerformActions(deps: PerformActionsDependencies): PerformA
 
     try {
       const report = await execute(call, step);
-      store.updateAction(
+      await store.updateAction(
         runId,
         step.id,
         {
@@ -144,7 +144,7 @@ export function createPerformActions(deps: PerformActionsDependencies): PerformA
       const tries = failedCallAttempts > 1 ? ` (after ${failedCallAttempts} attempts)` : "";
       const known = error instanceof ActionError || error instanceof TransportError;
       const message = redact(known ? `${error.message}${tries}` : `unexpected: ${String(error)}`);
-      store.updateAction(runId, step.id, { state: "failed", error: message }, clock.now());
+      await store.updateAction(runId, step.id, { state: "failed", error: message }, clock.now());
       logger.warn("action failed", { target: step.target, error: message });
     }
   };
@@ -153,7 +153,7 @@ export function createPerformActions(deps: PerformActionsDependencies): PerformA
     const steps = planActionsOf(outcome);
     if (steps.length === 0) return;
     const planned = steps.map(({ id, kind, target }) => ({ id, kind, target }));
-    const records = store.planActions(outcome.run.id, planned, clock.now());
+    const records = await store.planActions(outcome.run.id, planned, clock.now());
     for (const step of steps) {
       if (signal.aborted) throw signal.reason;
       const record = records.find((r) => r.id === step.id);

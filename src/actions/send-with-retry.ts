@@ -71,7 +71,7 @@ export async function sendWithRetry(
   deps: RetryDependencies,
   request: HttpRequest,
   policy: RetryPolicy,
-  onAttempt?: (attempt: ActionAttempt) => void,
+  onAttempt?: (attempt: ActionAttempt) => void | Promise<void>,
   isFinal?: IsFinal,
 ): Promise<HttpResponse> {
   for (let attempt = 1; ; attempt++) {
@@ -84,7 +84,7 @@ export async function sendWithRetry(
       outcome = error;
     }
     const ms = deps.clock.now().getTime() - started.getTime();
-    onAttempt?.({
+    await onAttempt?.({
       at: started.toISOString(),
       ms,
       ...(outcome instanceof TransportError

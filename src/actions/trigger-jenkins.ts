@@ -20,7 +20,7 @@ export function createTriggerJenkins(
       const parameters = jenkinsParametersOf(call.outcome, spec.parameters);
       const queued = await client.triggerBuild(spec.job, parameters, call.send);
       queueUrl = queued.queueUrl;
-      call.save({
+      await call.save({
         state: "sent",
         result: { status: queued.status, ...(queueUrl ? { queueUrl } : {}) },
       });
@@ -31,7 +31,7 @@ export function createTriggerJenkins(
 
     const build = await waitForJenkinsBuild(client, call, queueUrl, spec.waitTimeoutMs);
     const result = { buildNumber: build.number, buildUrl: build.url, buildResult: build.result };
-    call.save({ result });
+    await call.save({ result });
     if (build.result !== "SUCCESS") {
       throw new ActionError(
         `build #${build.number} finished ${build.result ?? "without a result"}`,

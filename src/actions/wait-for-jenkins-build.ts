@@ -33,7 +33,7 @@ export async function waitForJenkinsBuild(
     if (item.cancelled) throw new ActionError("the queued build was cancelled in Jenkins");
     if (item.executable) {
       buildUrl = item.executable.url;
-      call.save({ result: { buildNumber: item.executable.number, buildUrl } });
+      await call.save({ result: { buildNumber: item.executable.number, buildUrl } });
       break;
     }
     await pause("queued build to start");

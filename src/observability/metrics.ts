@@ -4,9 +4,9 @@ import type { RunMoved } from "../pipeline/move-run.js";
 /** What the gauges read when Prometheus scrapes. */
 export interface MetricsSources {
   /** Runs waiting in the queue. */
-  queued: () => number;
+  queued: () => Promise<number>;
   /** Runs whose test container is running. */
-  testing: () => number;
+  testing: () => Promise<number>;
 }
 
 const VERDICTS = new Set(["passed", "failed", "errored"]);
@@ -69,16 +69,16 @@ export class Metrics {
       name: "pushgate_queue_depth",
       help: "Runs waiting in the queue",
       registers,
-      collect() {
-        this.set(sources.queued());
+      async collect() {
+        this.set(await sources.queued());
       },
     });
     new Gauge({
       name: "pushgate_tests_running",
       help: "Runs whose test is running now",
       registers,
-      collect() {
-        this.set(sources.testing());
+      async collect() {
+        this.set(await sources.testing());
       },
     });
   }

@@ -14,13 +14,13 @@ export function observeRuns(deps: {
   store: Pick<RunStore, "listActions">;
 }): RunObserver {
   const { metrics, live, store } = deps;
-  return (moved) => {
+  return async (moved) => {
     metrics.runMoved(moved);
+    live.moved(moved.runId, moved.to);
     if (isFinal(moved.to)) {
-      for (const action of store.listActions(moved.runId)) {
+      for (const action of await store.listActions(moved.runId)) {
         metrics.actionEnded(action.kind, action.state);
       }
     }
-    live.moved(moved.runId, moved.to);
   };
 }

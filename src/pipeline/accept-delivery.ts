@@ -1,6 +1,5 @@
 import NodeCache from "node-cache";
 import { dedupeKeyOf, headKeyOf, type PushEvent } from "../sources/push-event.js";
-import { GroupCommit } from "../store/group-commit.js";
 import type { AcceptOutcome, RunStore } from "../store/run-store.js";
 import { isArtifactTag } from "./artifact-tag.js";
 import { imageNameOf } from "./image-name.js";
@@ -37,8 +36,8 @@ export interface DeliveryIntake {
 
 /**
  * Dedupes, matches and durably records a delivery's events: one run per matching pipeline,
- * written in one transaction (shared with deliveries arriving at the same moment, see
- * GroupCommit) before the caller answers. Events are first put under the
+ * written in one transaction (which the store may share with deliveries arriving at the same
+ * moment: group commit) before the caller answers. Events are first put under the
  * configured registry name, so one push announced as "registry:5000" and as "127.0.0.1:5000"
  * is one push. An event is a duplicate when it announces what its head (headKeyOf: the tag
  * with a digest, the push itself without) already is: a re-sent notification, the same tag
@@ -58,8 +57,7 @@ export function createDeliveryIntake(options: AcceptDeliveryOptions): DeliveryIn
     useClones: false,
   });
 
-  const commit = new GroupCommit(store);
-  /** Runs of deliveries waiting for their group commit. */
+  /** Runs of deliveries waiting for their commit. */
   let pending = 0;
   /**
    * Head keys of deliveries waiting for their group commit, with how many. The cache is behind
@@ -127,18 +125,22 @@ export function createDeliveryIntake(options: AcceptDeliveryOptions): DeliveryIn
 
     const incoming = items.reduce((sum, item) => sum + item.pipelines.length, 0);
     const { backlog } = options;
-    // Deliveries waiting for the same group commit count too: they are not in the store yet.
-    if (backlog !== undefined && store.countRuns("queued") + pending + incoming > backlog) {
-      return { kind: "backlog-full", backlog };
-    }
-    pending += incoming;
+    // Held before the first await: deliveries arriving meanwhile see these heads as on their
+    // way, and leave it to the store to decide in order.
     const headKeys = items.map((item) => item.headKey);
     hold(headKeys, 1);
+    let reserved = 0;
     let outcomes: AcceptOutcome[];
     try {
-      outcomes = await commit.accept(items, clock());
+      const queued = backlog === undefined ? 0 : await store.countRuns("queued");
+      // Checked and reserved in one step: runs of deliveries not yet committed count too.
+      if (backlog !== undefined && queued + pending + incoming > backlog) {
+        return { kind: "backlog-full", backlog };
+      }
+      pending += reserved = incoming;
+      outcomes = await store.accept(items, clock());
     } finally {
-      pending -= incoming;
+      pending -= reserved;
       hold(headKeys, -1);
     }
     // In order, as the store moved them: the last item of a head is what it points at now.

@@ -18,13 +18,17 @@ export interface EndFailedDeps {
  * the next start, which requeues it. A run past its test (acting) keeps its verdict and is
  * left as it is. Either way the failure is logged once, here.
  */
-export function endFailedRun(run: RunRecord, error: unknown, deps: EndFailedDeps): void {
+export async function endFailedRun(
+  run: RunRecord,
+  error: unknown,
+  deps: EndFailedDeps,
+): Promise<void> {
   const failed = {
     runId: run.id,
     error: error instanceof Error ? (error.stack ?? error.message) : String(error),
   };
   try {
-    const now = deps.store.getRun(run.id);
+    const now = await deps.store.getRun(run.id);
     if (now?.state !== "pulling" && now?.state !== "testing") {
       deps.logger.error("run execution failed", failed);
       return;
@@ -32,7 +36,7 @@ export function endFailedRun(run: RunRecord, error: unknown, deps: EndFailedDeps
     const steps = new StepClock(now.steps);
     steps.finishAll();
     const message = error instanceof Error ? error.message : String(error);
-    deps.move([now.state], "errored", {
+    await deps.move([now.state], "errored", {
       reason: oneLine(`pushgate could not record the run: ${message}`),
       verdict: "errored",
       exitCode: null,

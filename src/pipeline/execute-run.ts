@@ -104,7 +104,7 @@ export function createRunExecutor(deps: ExecuteRunDeps): RunExecutor {
     const attempt = run.attempt + 1;
     steps.start("pull");
     const claim = { attempt, steps: steps.snapshot(), ...FRESH_ATTEMPT };
-    if (!move(["queued"], "pulling", claim)) return;
+    if (!(await move(["queued"], "pulling", claim))) return;
     let state: RunState = "pulling";
     const owner: RunOwner = { runId: run.id, instanceId: deps.instanceId, attempt };
     const capture = new OutputCapture(deps.output?.headBytes, deps.output?.tailBytes);
@@ -123,7 +123,7 @@ export function createRunExecutor(deps: ExecuteRunDeps): RunExecutor {
       });
       steps.finish("pull");
       const digest = pulled.image.digest ? { imageDigest: pulled.image.digest } : {};
-      if (!move(["pulling"], "testing", { steps: steps.snapshot(), ...digest })) return;
+      if (!(await move(["pulling"], "testing", { steps: steps.snapshot(), ...digest }))) return;
       state = "testing";
       const { images, tests } = deps;
       const input = { run, pipeline, pulled, owner, images, tests, services, output, steps };
@@ -134,7 +134,7 @@ export function createRunExecutor(deps: ExecuteRunDeps): RunExecutor {
       await services.remove();
       const captured = capture.result();
       try {
-        if (captured.totalBytes > 0) deps.store.saveOutput(run.id, captured);
+        if (captured.totalBytes > 0) await deps.store.saveOutput(run.id, captured);
       } finally {
         // Even when the output could not be stored: followers then read what the store has.
         deps.live?.release(run.id);
@@ -146,7 +146,7 @@ export function createRunExecutor(deps: ExecuteRunDeps): RunExecutor {
       // A graceful stop is not the run's doing: it gives the attempt back, so rolling restarts
       // never use up docker.maxAttempts. Only crashes (found at start-up) count.
       const giveBack = to === "queued" ? { attempt: run.attempt } : {};
-      move([state], to, { reason, steps: steps.snapshot(), ...giveBack });
+      await move([state], to, { reason, steps: steps.snapshot(), ...giveBack });
       return;
     }
     await finishRun({ runId: run.id, from: state, steps, ...tested }, finish, shutdownOnly(signal));

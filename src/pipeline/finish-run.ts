@@ -44,11 +44,11 @@ export async function finishRun(finish: Finish, deps: FinishDeps, signal: AbortS
   const anyActions = pipeline && (pipeline.on[trigger].length > 0 || pipeline.callback);
   if (!performActions || !pipeline || !anyActions) {
     finish.steps.finishAll();
-    move([finish.from], finish.verdict, { ...update, steps: finish.steps.snapshot() });
+    await move([finish.from], finish.verdict, { ...update, steps: finish.steps.snapshot() });
     return;
   }
   finish.steps.start("actions");
-  if (!move([finish.from], "acting", { ...update, steps: finish.steps.snapshot() })) return;
+  if (!(await move([finish.from], "acting", { ...update, steps: finish.steps.snapshot() }))) return;
   deps.testOver?.();
   await performRunActions(finish, deps, signal);
 }
@@ -60,7 +60,7 @@ export async function performRunActions(
   signal: AbortSignal,
 ): Promise<void> {
   const { store, move, log, performActions, pipeline } = deps;
-  const run = store.getRun(finish.runId);
+  const run = await store.getRun(finish.runId);
   if (run && pipeline && performActions) {
     try {
       await performActions(
@@ -89,5 +89,5 @@ export async function performRunActions(
   // Stopping: the run stays `acting` with its verdict, and its actions resume after restart.
   if (signal.aborted && abortKindOf(signal) === "shutdown") return;
   finish.steps.finishAll();
-  move(["acting"], finish.verdict, { steps: finish.steps.snapshot() });
+  await move(["acting"], finish.verdict, { steps: finish.steps.snapshot() });
 }

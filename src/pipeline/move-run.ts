@@ -3,7 +3,11 @@ import type { RunStore, RunUpdate } from "../store/run-store.js";
 import type { RunState } from "./run-states.js";
 
 /** Moves a run to a new state in the store and logs the change once; false when it moved on. */
-export type MoveRun = (from: readonly RunState[], to: RunState, update?: RunUpdate) => boolean;
+export type MoveRun = (
+  from: readonly RunState[],
+  to: RunState,
+  update?: RunUpdate,
+) => Promise<boolean>;
 
 /** A state change that happened, for metrics and for whoever follows the run. */
 export interface RunMoved {
@@ -13,7 +17,8 @@ export interface RunMoved {
   update: RunUpdate;
 }
 
-export type RunObserver = (moved: RunMoved) => void;
+/** Told of a state change once it is stored; the move resolves after the observer. */
+export type RunObserver = (moved: RunMoved) => void | Promise<void>;
 
 /** Every state change of a run goes through here: stored, logged, then observed. */
 export function createMoveRun(
@@ -22,8 +27,8 @@ export function createMoveRun(
   log: Logger,
   observe: RunObserver = () => undefined,
 ): MoveRun {
-  return (from, to, update = {}) => {
-    const moved = store.transition(run.id, from, to, update);
+  return async (from, to, update = {}) => {
+    const moved = await store.transition(run.id, from, to, update);
     if (moved) {
       log.info("run state", {
         state: to,
@@ -32,7 +37,7 @@ export function createMoveRun(
           ? { exitCode: update.exitCode }
           : {}),
       });
-      observe({ runId: run.id, pipeline: run.pipeline, to, update });
+      await observe({ runId: run.id, pipeline: run.pipeline, to, update });
     } else {
       log.warn("run state change refused: the run is no longer where it was", { from, to });
     }

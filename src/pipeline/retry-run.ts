@@ -19,7 +19,7 @@ export interface RetryRunOptions {
   onQueued: (run: RunRecord) => void;
 }
 
-export type RetryRun = (runId: string) => RetryOutcome;
+export type RetryRun = (runId: string) => Promise<RetryOutcome>;
 
 /**
  * Queues a new run of a finished run's event and pipeline, linked to it by `retryOf`. The
@@ -28,16 +28,16 @@ export type RetryRun = (runId: string) => RetryOutcome;
 export function createRetryRun(options: RetryRunOptions): RetryRun {
   const { store, backlog } = options;
   const clock = options.clock ?? (() => new Date());
-  return (runId) => {
-    const original = store.getRun(runId);
+  return async (runId) => {
+    const original = await store.getRun(runId);
     if (!original) return { kind: "unknown" };
     if (!isFinal(original.state)) return { kind: "unfinished", run: original };
     if (!options.pipelines.includes(original.pipeline)) {
       return { kind: "no-pipeline", run: original };
     }
-    if (store.countRuns("queued") + 1 > backlog) return { kind: "backlog-full", backlog };
-    const id = store.retry(runId, clock());
-    const run = id === undefined ? undefined : store.getRun(id);
+    if ((await store.countRuns("queued")) + 1 > backlog) return { kind: "backlog-full", backlog };
+    const id = await store.retry(runId, clock());
+    const run = id === undefined ? undefined : await store.getRun(id);
     if (!run) return { kind: "unknown" };
     options.onQueued(run);
     return { kind: "queued", run };

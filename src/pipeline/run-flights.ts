@@ -15,7 +15,8 @@ export interface Flight {
 
 /**
  * The runs a scheduler is working on, and how many of them each pipeline is executing.
- * A flight never rejects: `done` is called once it ended, with what it failed with if it did.
+ * A flight never rejects: `done` is called once it ended, with what it failed with if it did,
+ * and the flight's task settles after what `done` returned.
  */
 export class RunFlights {
   private readonly flights = new Map<string, Flight>();
@@ -26,7 +27,7 @@ export class RunFlights {
     run: RunRecord,
     work: (signal: AbortSignal) => Promise<void>,
     executing: boolean,
-    done: (failure?: { error: unknown }) => void,
+    done: (failure?: { error: unknown }) => void | Promise<void>,
   ): void {
     const controller = new AbortController();
     const flight: Flight = {
@@ -42,11 +43,12 @@ export class RunFlights {
       .catch((error: unknown) => {
         failure = { error };
       })
-      .finally(() => {
+      .then(() => {
         this.flights.delete(run.id);
         if (flight.executing) this.count(run.pipeline, -1);
-        done(failure);
-      });
+        return done(failure);
+      })
+      .catch(() => undefined);
   }
 
   /**

@@ -44,6 +44,9 @@ export class Scheduler {
   private readonly names = new Set<string>();
   private running = false;
   private paused = false;
+  /** A look at the queue under way; another asked for meanwhile runs after it. */
+  private pumping = false;
+  private pumpAgain = false;
 
   constructor(private readonly options: SchedulerOptions) {
     for (const pipeline of options.pipelines) {
@@ -52,28 +55,35 @@ export class Scheduler {
     }
   }
 
-  start(): void {
+  async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
     const { store, executor } = this.options;
-    this.paused = store.queuePaused();
+    this.paused = await store.queuePaused();
     if (this.paused)
       this.options.logger.warn("the queue is paused: no test starts until it is resumed");
-    for (const run of store.runsInStates(["pulling", "testing"])) {
+    for (const run of await store.runsInStates(["pulling", "testing"])) {
       const reason = `requeued: pushgate restarted while ${run.state}`;
-      this.moveOf(run)([run.state], "queued", { reason });
+      await this.moveOf(run)([run.state], "queued", { reason });
     }
     // Runs of a pipeline no longer configured are picked too, and end errored saying so.
-    store.queuedPipelines().forEach((name) => this.names.add(name));
-    for (const run of store.runsInStates(["acting"])) {
+    (await store.queuedPipelines()).forEach((name) => this.names.add(name));
+    for (const run of await store.runsInStates(["acting"])) {
       this.launch(run, (signal) => executor.resume(run, signal), false);
     }
     this.pump();
   }
 
-  /** Looks at the queue: runs were recorded. New pushes may supersede older runs first. */
-  notify(newRunIds: readonly string[] = []): void {
-    for (const runId of newRunIds) this.supersedeOlder(runId);
+  /**
+   * Looks at the queue: runs were recorded. New pushes may supersede older runs first.
+   * Resolves once they have been superseded (the queue is looked at in the background).
+   */
+  async notify(newRunIds: readonly string[] = []): Promise<void> {
+    try {
+      for (const runId of newRunIds) await this.supersedeOlder(runId);
+    } catch (error) {
+      this.options.logger.error("cannot supersede older runs", { error: String(error) });
+    }
     this.pump();
   }
 
@@ -81,14 +91,14 @@ export class Scheduler {
    * Stops starting tests (runs are still accepted, queued and superseded); runs in flight go
    * on. The pause is stored, so it outlasts a restart, until resume().
    */
-  pause(): void {
-    this.options.store.setQueuePaused(true);
+  async pause(): Promise<void> {
+    await this.options.store.setQueuePaused(true);
     this.paused = true;
     this.options.logger.info("queue paused");
   }
 
-  resume(): void {
-    this.options.store.setQueuePaused(false);
+  async resume(): Promise<void> {
+    await this.options.store.setQueuePaused(false);
     this.paused = false;
     this.options.logger.info("queue resumed");
     this.pump();
@@ -113,16 +123,16 @@ export class Scheduler {
    */
   async cancel(runId: string): Promise<CancelOutcome> {
     const { store } = this.options;
-    const before = store.getRun(runId);
+    const before = await store.getRun(runId);
     if (!before) return { kind: "unknown" };
     const flight = this.flights.get(runId);
     if (flight?.executing && before.state !== "acting") {
       flight.controller.abort(new RunAbort("cancel"));
       await waitAtMost(flight.task, CANCEL_WAIT_MS);
     } else if (before.state === "queued") {
-      this.moveOf(before)(["queued"], "cancelled", { reason: "cancelled" });
+      await this.moveOf(before)(["queued"], "cancelled", { reason: "cancelled" });
     }
-    const after = store.getRun(runId) ?? before;
+    const after = (await store.getRun(runId)) ?? before;
     return after.state === "cancelled" && before.state !== "cancelled"
       ? { kind: "cancelled", run: after }
       : { kind: "refused", run: after };
@@ -147,22 +157,38 @@ export class Scheduler {
     this.flights.abortAll(new RunAbort("shutdown"));
   }
 
-  private supersedeOlder(runId: string): void {
-    const run = this.options.store.getRun(runId);
+  private async supersedeOlder(runId: string): Promise<void> {
+    const run = await this.options.store.getRun(runId);
     const mode = run ? (this.pipelines.get(run.pipeline)?.supersede ?? false) : false;
     if (!run || mode === false) return;
-    supersedeRuns(runId, mode, {
+    await supersedeRuns(runId, mode, {
       store: this.options.store,
       moveOf: (older) => this.moveOf(older),
       abort: (olderId, by) => this.flights.abort(olderId, new RunAbort("supersede", by)),
     });
   }
 
+  /** Starts what the queue and the limits allow; one look at a time, never overlapping. */
   private pump(): void {
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    this.pumping = true;
+    void this.pumpOnce().finally(() => {
+      this.pumping = false;
+      if (this.pumpAgain) {
+        this.pumpAgain = false;
+        this.pump();
+      }
+    });
+  }
+
+  private async pumpOnce(): Promise<void> {
     if (!this.running || this.paused) return;
     let picked: RunRecord[];
     try {
-      picked = pickRuns(
+      picked = await pickRuns(
         this.options.store,
         this.names,
         this.options.concurrency - this.flights.executing(),
@@ -173,6 +199,8 @@ export class Scheduler {
       this.options.logger.error("cannot read the queue", { error: String(error) });
       return;
     }
+    // Stopped or paused while the queue was read: what was picked stays queued.
+    if (!this.running || this.paused) return;
     for (const run of picked) {
       const testOver = (): void => this.testOver(run.id);
       this.launch(run, (signal) => this.options.executor.execute(run, signal, testOver), true);
@@ -195,12 +223,12 @@ export class Scheduler {
     work: (signal: AbortSignal) => Promise<void>,
     executing: boolean,
   ): void {
-    this.flights.launch(run, work, executing, (failure) => {
+    this.flights.launch(run, work, executing, async (failure) => {
       if (!failure) {
         this.pump();
         return;
       }
-      endFailedRun(run, failure.error, {
+      await endFailedRun(run, failure.error, {
         store: this.options.store,
         move: this.moveOf(run),
         logger: this.options.logger,

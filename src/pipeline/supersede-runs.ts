@@ -17,14 +17,18 @@ export interface SupersedeDeps {
  * with "running", those being pulled or tested are stopped. A run whose test is over
  * (acting) keeps its verdict. Returns the ids superseded or being stopped.
  */
-export function supersedeRuns(runId: string, mode: SupersedeMode, deps: SupersedeDeps): string[] {
+export async function supersedeRuns(
+  runId: string,
+  mode: SupersedeMode,
+  deps: SupersedeDeps,
+): Promise<string[]> {
   if (mode === false) return [];
   const states: RunState[] = mode === "running" ? ["queued", "pulling", "testing"] : ["queued"];
   const reason = `superseded by ${runId}`;
   const touched: string[] = [];
-  for (const older of deps.store.olderRunsOfImage(runId, states)) {
+  for (const older of await deps.store.olderRunsOfImage(runId, states)) {
     if (older.state === "queued") {
-      if (deps.moveOf(older)(["queued"], "superseded", { reason })) touched.push(older.id);
+      if (await deps.moveOf(older)(["queued"], "superseded", { reason })) touched.push(older.id);
     } else {
       deps.abort(older.id, runId);
       touched.push(older.id);

@@ -131,55 +131,71 @@ export interface ActionUpdate {
   result?: Record<string, unknown>;
 }
 
-/** Durable record of events and runs. Every method is atomic. */
+/**
+ * Durable record of events and runs: the one contract every engine (SQLite, PostgreSQL)
+ * keeps, checked by the suite in test/contract/. Every method is atomic and resolves once
+ * what it wrote is durable; it rejects with StoreUnavailableError when the store cannot be
+ * read or written.
+ */
 export interface RunStore {
   /**
    * Records a delivery's events and their runs in one transaction, in order. An item is a
    * duplicate when the item recorded last under its head key (headKeyOf) had its dedupe key.
+   * Deliveries accepted at the same moment may share one commit (group commit).
    */
-  accept(items: readonly AcceptItem[], now: Date): AcceptOutcome[];
-  getRun(id: string): RunRecord | undefined;
+  accept(items: readonly AcceptItem[], now: Date): Promise<AcceptOutcome[]>;
+  getRun(id: string): Promise<RunRecord | undefined>;
   /** Newest first. */
-  listRuns(filter: RunFilter): RunRecord[];
+  listRuns(filter: RunFilter): Promise<RunRecord[]>;
   /** Moves a run from one of `from` to `to`; false when it was in none of them. */
-  transition(id: string, from: readonly RunState[], to: RunState, update?: RunUpdate): boolean;
+  transition(
+    id: string,
+    from: readonly RunState[],
+    to: RunState,
+    update?: RunUpdate,
+  ): Promise<boolean>;
   /** Runs in the given states, oldest first. */
-  runsInStates(states: readonly RunState[]): RunRecord[];
+  runsInStates(states: readonly RunState[]): Promise<RunRecord[]>;
   /** The oldest `limit` queued runs of a pipeline: an index range, whatever the queue's size. */
-  nextQueued(pipeline: string, limit: number): RunRecord[];
+  nextQueued(pipeline: string, limit: number): Promise<RunRecord[]>;
   /** The pipelines that have queued runs. */
-  queuedPipelines(): string[];
+  queuedPipelines(): Promise<string[]>;
   /** How many runs are in a state now (an index count). */
-  countRuns(state: RunState): number;
+  countRuns(state: RunState): Promise<number>;
   /** Runs of the same pipeline and image (registry/repository:tag) older than `runId`, in `states`. */
-  olderRunsOfImage(runId: string, states: readonly RunState[]): RunRecord[];
+  olderRunsOfImage(runId: string, states: readonly RunState[]): Promise<RunRecord[]>;
   /** Queues a new run of the same event and pipeline, linked to it; its id, or undefined. */
-  retry(runId: string, now: Date): string | undefined;
+  retry(runId: string, now: Date): Promise<string | undefined>;
   /** Stores (replaces) a run's captured output. */
-  saveOutput(runId: string, output: RunOutput): void;
-  getOutput(runId: string): RunOutput | undefined;
+  saveOutput(runId: string, output: RunOutput): Promise<void>;
+  getOutput(runId: string): Promise<RunOutput | undefined>;
   /**
    * A random id made when the store was created. Everything this store's runs create in
    * Docker carries it (label pushgate.instance), so two pushgates sharing one engine never
    * reap each other's containers.
    */
-  instanceId(): string;
+  instanceId(): Promise<string>;
   /** Whether test execution is paused (kept across restarts, for engine maintenance). */
-  queuePaused(): boolean;
-  setQueuePaused(paused: boolean): void;
+  queuePaused(): Promise<boolean>;
+  setQueuePaused(paused: boolean): Promise<void>;
   /**
    * Records a run's actions as pending, before any is sent. Actions already recorded (a run
    * resumed after a restart) are kept as they are. Returns all of the run's actions, in order.
    */
-  planActions(runId: string, actions: readonly PlannedAction[], now: Date): ActionRecord[];
+  planActions(runId: string, actions: readonly PlannedAction[], now: Date): Promise<ActionRecord[]>;
   /** A run's actions in order of execution. */
-  listActions(runId: string): ActionRecord[];
+  listActions(runId: string): Promise<ActionRecord[]>;
   /** Appends one call to an action's history. */
-  recordActionAttempt(runId: string, actionId: string, attempt: ActionAttempt, now: Date): void;
-  updateAction(runId: string, actionId: string, update: ActionUpdate, now: Date): void;
+  recordActionAttempt(
+    runId: string,
+    actionId: string,
+    attempt: ActionAttempt,
+    now: Date,
+  ): Promise<void>;
+  updateAction(runId: string, actionId: string, update: ActionUpdate, now: Date): Promise<void>;
   /** Actions not confirmed done (pending or sent) of every run, oldest run first. */
-  unfinishedActions(): ActionRecord[];
-  /** Throws when the store cannot be read or written. */
-  ping(): void;
-  close(): void;
+  unfinishedActions(): Promise<ActionRecord[]>;
+  /** Rejects when the store cannot be read or written. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { SqliteRunStore } from "../../src/store/sqlite-run-store.js";
+import { readStore } from "../support/open-store.js";
 import { buildTestImage } from "../support/build-test-image.js";
 import { containersWith } from "../support/docker-objects.js";
 import { getJson, post } from "../support/http.js";
@@ -167,9 +167,8 @@ describe("SIGKILL in the middle of a burst of webhooks", () => {
 
     const second = await spawn(dir);
     // Deliveries recorded but not answered before the kill are run too.
-    const store = new SqliteRunStore(`${dir}/pushgate.db`);
-    const recorded = store.listRuns({ limit: 100 }).map((r) => r.id);
-    store.close();
+    const runs = await readStore(`${dir}/pushgate.db`, (store) => store.listRuns({ limit: 100 }));
+    const recorded = runs.map((r) => r.id);
     expect(recorded).toEqual(expect.arrayContaining(accepted));
     for (const id of recorded) {
       expect((await waitForRun(second.url, id)).state).toBe("passed");

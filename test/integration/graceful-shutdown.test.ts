@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { SqliteRunStore } from "../../src/store/sqlite-run-store.js";
+import { readStore } from "../support/open-store.js";
 import { buildTestImage } from "../support/build-test-image.js";
 import { containersWith } from "../support/docker-objects.js";
 import { getJson, post } from "../support/http.js";
@@ -39,12 +39,7 @@ async function testing(pushgate: SpawnedPushgate, runId: string): Promise<void> 
 }
 
 function runIn(dir: string, runId: string) {
-  const store = new SqliteRunStore(join(dir, "pushgate.db"));
-  try {
-    return store.getRun(runId);
-  } finally {
-    store.close();
-  }
+  return readStore(join(dir, "pushgate.db"), (store) => store.getRun(runId));
 }
 
 beforeAll(async () => {
@@ -79,7 +74,7 @@ describe("SIGTERM while a test runs longer than shutdown.grace", () => {
     expect(first.output.at(-1)).toContain('"message":"stopped"');
     expect(await containersWith(`pushgate.run=${id}`)).toEqual([]);
     // A graceful stop gives the attempt back: it does not count toward docker.maxAttempts.
-    expect(runIn(dir, id)).toMatchObject({
+    expect(await runIn(dir, id)).toMatchObject({
       state: "queued",
       attempt: 0,
       reason: "requeued: pushgate stopped while testing",
@@ -113,14 +108,12 @@ describe("SIGINT while a test that ends within shutdown.grace runs", () => {
     expect(ready).toMatchObject({ status: 503, json: { status: "stopping" } });
 
     expect(await exited).toBe(0);
-    expect(runIn(dir, id)).toMatchObject({ state: "passed", attempt: 1 });
-    expect(runIn(dir, id)?.reason).toBeUndefined();
-    const store = new SqliteRunStore(join(dir, "pushgate.db"));
-    try {
-      expect(store.listRuns({ limit: 10 }).map((r) => r.id)).toEqual([id]);
-    } finally {
-      store.close();
-    }
+    expect(await runIn(dir, id)).toMatchObject({ state: "passed", attempt: 1 });
+    expect((await runIn(dir, id))?.reason).toBeUndefined();
+    const runs = await readStore(join(dir, "pushgate.db"), (store) =>
+      store.listRuns({ limit: 10 }),
+    );
+    expect(runs.map((r) => r.id)).toEqual([id]);
     expect(await containersWith(`pushgate.run=${id}`)).toEqual([]);
   });
 });
@@ -148,7 +141,7 @@ describe("Ctrl-C twice while a test runs (a person at the terminal)", () => {
       "stopping now: removing 1 running test; their runs go back to the queue",
     );
     expect(await containersWith(`pushgate.run=${id}`)).toEqual([]);
-    expect(runIn(dir, id)).toMatchObject({
+    expect(await runIn(dir, id)).toMatchObject({
       state: "queued",
       reason: "requeued: pushgate stopped while testing",
     });

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SqliteRunStore } from "../../src/store/sqlite-run-store.js";
+import { readStore } from "../support/open-store.js";
 import { buildTestImage } from "../support/build-test-image.js";
 import { containersWith } from "../support/docker-objects.js";
 import { post } from "../support/http.js";
@@ -57,16 +57,11 @@ function mostAtOnce(runs: readonly RunJson[]): number {
 }
 
 /** Ids of the queued runs of a repository, oldest first. */
-function queuedIdsOf(pushgate: TestPushgate, repository: string): string[] {
-  const store = new SqliteRunStore(pushgate.dbPath);
-  try {
-    return store
-      .listRuns({ limit: 100, repository, state: "queued" })
-      .map((r) => r.id)
-      .reverse();
-  } finally {
-    store.close();
-  }
+async function queuedIdsOf(pushgate: TestPushgate, repository: string): Promise<string[]> {
+  const runs = await readStore(pushgate.dbPath, (store) =>
+    store.listRuns({ limit: 100, repository, state: "queued" }),
+  );
+  return runs.map((r) => r.id).reverse();
 }
 
 describe("a burst of 300 distinct pushes with docker.concurrency 2", () => {
@@ -90,12 +85,8 @@ pipelines: [{ name: burst, match: { repository: "${ns}/fast" }, test: { timeout:
     expect(runs.every((r) => r.attempt === 1)).toBe(true);
     for (const id of ids) expect(finalStateLines(pushgate.logLines, id)).toHaveLength(1);
     expect(mostAtOnce(runs)).toBeLessThanOrEqual(2);
-    const store = new SqliteRunStore(pushgate.dbPath);
-    try {
-      expect(store.listRuns({ limit: 1000 })).toHaveLength(300);
-    } finally {
-      store.close();
-    }
+    const all = await readStore(pushgate.dbPath, (store) => store.listRuns({ limit: 1000 }));
+    expect(all).toHaveLength(300);
   }, 240_000);
 });
 
@@ -187,17 +178,12 @@ pipelines:
     expect(refused.headers.get("retry-after")).toBe("30");
     expect(refused.json).toMatchObject({ error: "backlog_full" });
 
-    const store = new SqliteRunStore(pushgate.dbPath);
-    try {
-      const runs = store.listRuns({ limit: 100 });
-      expect(runs.map((r) => `${r.event.repository}:${r.event.tag}`).sort()).toEqual(
-        [`${ns}/fast:v9`, `${ns}/fast:v9`, `${ns}/sleep:v1`].sort(),
-      );
-    } finally {
-      store.close();
-    }
+    const runs = await readStore(pushgate.dbPath, (store) => store.listRuns({ limit: 100 }));
+    expect(runs.map((r) => `${r.event.repository}:${r.event.tag}`).sort()).toEqual(
+      [`${ns}/fast:v9`, `${ns}/fast:v9`, `${ns}/sleep:v1`].sort(),
+    );
     // Room again: the same delivery sent again is recorded (it was not remembered as seen).
-    const fast = queuedIdsOf(pushgate, `${ns}/fast`);
+    const fast = await queuedIdsOf(pushgate, `${ns}/fast`);
     for (const id of fast) {
       const cancelled = await post(`${pushgate.url}/api/runs/${id}/cancel`, "", {
         authorization: `Bearer ${API_TOKEN}`,

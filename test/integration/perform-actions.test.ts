@@ -74,7 +74,7 @@ pipelines:
 `);
 });
 afterAll(async () => {
-  harness.close();
+  await harness.close();
   await Promise.all([
     jenkins.close(),
     hooks.close(),
@@ -95,7 +95,7 @@ const triggersFor = (runId: string) =>
 
 describe("PerformActions", () => {
   it("a passed run triggers the success actions only, each recorded done", async () => {
-    const outcome = harness.outcome({
+    const outcome = await harness.outcome({
       verdict: "passed",
       event: { callbackUrl: `${allowedCallback.url}/u/acme/web/hook/abc/` },
     });
@@ -137,7 +137,7 @@ describe("PerformActions", () => {
     for (const request of received) expect(request.headers["x-pushgate-run-id"]).toBe(runId);
     expect(jenkins.requests.at(-1)?.headers["x-pushgate-run-id"]).toBe(runId);
 
-    const actions = harness.store.listActions(runId);
+    const actions = await harness.store.listActions(runId);
     expect(actions.map((a) => [a.id, a.kind, a.state, a.attemptCount])).toEqual([
       ["success.0", "jenkins", "done", 1],
       ["success.1", "redeploy", "done", 1],
@@ -154,7 +154,7 @@ describe("PerformActions", () => {
   });
 
   it("a failed run triggers the failure job only", async () => {
-    const outcome = harness.outcome({ verdict: "failed", reason: "exit code 3" });
+    const outcome = await harness.outcome({ verdict: "failed", reason: "exit code 3" });
     const hooksBefore = hooks.requests.length;
     await harness.perform(outcome, signal());
     expect(triggersFor(outcome.run.id).map((t) => [t.job, t.sent.PUSHGATE_RESULT])).toEqual([
@@ -164,7 +164,7 @@ describe("PerformActions", () => {
   });
 
   it("an errored run runs on.error, naming the image by tag", async () => {
-    const outcome = harness.outcome({ verdict: "errored", reason: "manifest unknown" });
+    const outcome = await harness.outcome({ verdict: "errored", reason: "manifest unknown" });
     await harness.perform(outcome, signal());
     const last = hooks.requests.at(-1);
     expect(last?.path).toBe("/errors");
@@ -179,7 +179,7 @@ describe("PerformActions", () => {
   it.each(["503", "reset"] as const)(
     "Jenkins failing the first calls (%s) is retried and the build delivered once",
     async (mode) => {
-      const outcome = harness.outcome({
+      const outcome = await harness.outcome({
         verdict: "passed",
         pipeline: "lone",
         event: { repository: "acme/lone" },
@@ -187,7 +187,7 @@ describe("PerformActions", () => {
       jenkins.failNext(2, mode);
       await harness.perform(outcome, signal());
       expect(triggersFor(outcome.run.id)).toHaveLength(1);
-      const [action] = harness.store.listActions(outcome.run.id);
+      const [action] = await harness.store.listActions(outcome.run.id);
       expect(action).toMatchObject({ state: "done", attemptCount: 3 });
       expect(action?.attempts.map((a) => a.status ?? "error")).toEqual(
         mode === "503" ? [503, 503, 201] : ["error", "error", 201],
@@ -196,7 +196,7 @@ describe("PerformActions", () => {
   );
 
   it("Jenkins down for good: bounded tries, the failure recorded, nothing thrown", async () => {
-    const outcome = harness.outcome({
+    const outcome = await harness.outcome({
       verdict: "passed",
       pipeline: "lone",
       event: { repository: "acme/lone" },
@@ -207,14 +207,14 @@ describe("PerformActions", () => {
     } finally {
       await jenkins.start();
     }
-    const [action] = harness.store.listActions(outcome.run.id);
+    const [action] = await harness.store.listActions(outcome.run.id);
     expect(action).toMatchObject({ state: "failed", attemptCount: 3 });
     expect(action?.error).toMatch(/^connection refused \(127\.0\.0\.1:\d+\) \(after 3 attempts\)$/);
-    expect(harness.store.getRun(outcome.run.id)?.state).toBe("queued");
+    expect((await harness.store.getRun(outcome.run.id))?.state).toBe("queued");
   });
 
   it("an unknown job is recorded with Jenkins' answer and not retried", async () => {
-    const outcome = harness.outcome({
+    const outcome = await harness.outcome({
       verdict: "passed",
       pipeline: "missing",
       event: { repository: "acme/missing" },
@@ -222,7 +222,7 @@ describe("PerformActions", () => {
     const before = jenkins.requests.length;
     await harness.perform(outcome, signal());
     expect(jenkins.requests.length - before).toBe(1);
-    expect(harness.store.listActions(outcome.run.id)[0]).toMatchObject({
+    expect((await harness.store.listActions(outcome.run.id))[0]).toMatchObject({
       state: "failed",
       attemptCount: 1,
       error: "HTTP 404: job deploy/nope not found",
@@ -230,14 +230,14 @@ describe("PerformActions", () => {
   });
 
   it("a job that declares no parameters is recorded as such, after one try", async () => {
-    const outcome = harness.outcome({
+    const outcome = await harness.outcome({
       verdict: "passed",
       pipeline: "plain",
       event: { repository: "acme/plain" },
     });
     await harness.perform(outcome, signal());
     expect(triggersFor(outcome.run.id)).toEqual([]);
-    expect(harness.store.listActions(outcome.run.id)[0]).toMatchObject({
+    expect((await harness.store.listActions(outcome.run.id))[0]).toMatchObject({
       state: "failed",
       attemptCount: 1,
       error:
@@ -246,13 +246,13 @@ describe("PerformActions", () => {
   });
 
   it("waits for builds: records number, URL and result; a FAILURE fails the action", async () => {
-    const outcome = harness.outcome({
+    const outcome = await harness.outcome({
       verdict: "passed",
       pipeline: "waited",
       event: { repository: "acme/waited" },
     });
     await harness.perform(outcome, signal());
-    const [waited, fails] = harness.store.listActions(outcome.run.id);
+    const [waited, fails] = await harness.store.listActions(outcome.run.id);
     expect(waited).toMatchObject({
       state: "done",
       result: {
@@ -269,13 +269,15 @@ describe("PerformActions", () => {
   });
 
   it("never calls back a host that is not allowed, and says why", async () => {
-    const outcome = harness.outcome({
+    const outcome = await harness.outcome({
       verdict: "failed",
       event: { callbackUrl: `${otherCallback.url}/u/acme/web/hook/abc/` },
     });
     await harness.perform(outcome, signal());
     expect(otherCallback.requests).toEqual([]);
-    const callback = harness.store.listActions(outcome.run.id).find((a) => a.id === "callback");
+    const callback = (await harness.store.listActions(outcome.run.id)).find(
+      (a) => a.id === "callback",
+    );
     expect(callback).toMatchObject({
       state: "refused",
       attemptCount: 0,
@@ -286,7 +288,7 @@ describe("PerformActions", () => {
 
   it("calls back an allowed host with the state, trying at most twice", async () => {
     const before = allowedCallback.requests.length;
-    const outcome = harness.outcome({
+    const outcome = await harness.outcome({
       verdict: "failed",
       reason: "exit code 3",
       event: { callbackUrl: `${allowedCallback.url}/cb/1` },
@@ -301,7 +303,7 @@ describe("PerformActions", () => {
       context: "pushgate",
       target_url: `https://pushgate.example/api/runs/${outcome.run.id}`,
     });
-    expect(harness.store.listActions(outcome.run.id).at(-1)).toMatchObject({
+    expect((await harness.store.listActions(outcome.run.id)).at(-1)).toMatchObject({
       id: "callback",
       state: "failed",
       attemptCount: 2,
@@ -309,13 +311,13 @@ describe("PerformActions", () => {
   });
 
   it("a resumed run does not repeat what was done, and resumes a sent build", async () => {
-    const outcome = harness.outcome({
+    const outcome = await harness.outcome({
       verdict: "passed",
       pipeline: "waited",
       event: { repository: "acme/waited" },
     });
     const runId = outcome.run.id;
-    harness.store.planActions(
+    await harness.store.planActions(
       runId,
       [
         { id: "success.0", kind: "jenkins", target: "deploy/web-waited" },
@@ -330,25 +332,25 @@ describe("PerformActions", () => {
       body: new URLSearchParams({ PUSHGATE_RUN_ID: runId }),
     });
     const queueUrl = queued.headers.get("location") ?? "";
-    harness.store.updateAction(
+    await harness.store.updateAction(
       runId,
       "success.0",
       { state: "sent", result: { queueUrl } },
       new Date(),
     );
-    harness.store.updateAction(runId, "success.1", { state: "done" }, new Date());
+    await harness.store.updateAction(runId, "success.1", { state: "done" }, new Date());
 
     await harness.perform(outcome, signal());
     expect(triggersFor(runId)).toHaveLength(1);
-    expect(harness.store.listActions(runId).map((a) => a.state)).toEqual(["done", "done"]);
-    expect(harness.store.listActions(runId)[0]?.result).toMatchObject({
+    expect((await harness.store.listActions(runId)).map((a) => a.state)).toEqual(["done", "done"]);
+    expect((await harness.store.listActions(runId))[0]?.result).toMatchObject({
       queueUrl,
       buildResult: "SUCCESS",
     });
   });
 
   it("an abort leaves the action pending for the next start and rejects", async () => {
-    const outcome = harness.outcome({
+    const outcome = await harness.outcome({
       verdict: "passed",
       pipeline: "hook-down",
       event: { repository: "acme/hook" },
@@ -360,9 +362,11 @@ describe("PerformActions", () => {
     await waitFor("the hanging call", () => (hooks.requests.length > before ? true : undefined));
     controller.abort(new Error("shutting down"));
     await expect(performing).rejects.toThrow("shutting down");
-    const [action] = harness.store.listActions(outcome.run.id);
+    const [action] = await harness.store.listActions(outcome.run.id);
     expect(action?.state).toBe("pending");
-    expect(harness.store.unfinishedActions().some((a) => a.runId === outcome.run.id)).toBe(true);
+    expect((await harness.store.unfinishedActions()).some((a) => a.runId === outcome.run.id)).toBe(
+      true,
+    );
   });
 });
 
@@ -391,12 +395,12 @@ pipelines:
 `);
   });
   afterAll(async () => {
-    slowHarness.close();
+    await slowHarness.close();
     await slow.close();
   });
 
   const perform = async (pipeline: string) => {
-    const outcome = slowHarness.outcome({
+    const outcome = await slowHarness.outcome({
       verdict: "passed",
       pipeline,
       event: { repository: `acme/${pipeline}` },
@@ -405,7 +409,7 @@ pipelines:
     const runId = outcome.run.id;
     return {
       received: slow.requests.filter((r) => r.headers["x-pushgate-run-id"] === runId),
-      actions: slowHarness.store.listActions(runId),
+      actions: await slowHarness.store.listActions(runId),
     };
   };
 
@@ -457,12 +461,12 @@ pipelines:
 `);
   });
   afterAll(async () => {
-    echoHarness.close();
+    await echoHarness.close();
     await echo.close();
   });
 
   it("keeps the path and query secrets out of the stored errors and every log line", async () => {
-    const outcome = echoHarness.outcome({
+    const outcome = await echoHarness.outcome({
       verdict: "passed",
       pipeline: "echo",
       event: { repository: "acme/echo" },
@@ -474,7 +478,7 @@ pipelines:
       `/hooks/${PATH_SECRET}?key=${QUERY_SECRET}`,
       `/deploy/${PATH_SECRET}/v1`,
     ]);
-    const actions = echoHarness.store.listActions(outcome.run.id);
+    const actions = await echoHarness.store.listActions(outcome.run.id);
     expect(actions.map((a) => [a.state, a.error])).toEqual([
       ["failed", "HTTP 404: no such hook: [REDACTED] (token [REDACTED], [REDACTED])"],
       ["failed", "HTTP 404: no such hook: /deploy/[REDACTED]/v1 (token [REDACTED], )"],

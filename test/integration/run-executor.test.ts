@@ -13,7 +13,7 @@ import { createRunExecutor } from "../../src/pipeline/execute-run.js";
 import type { PerformActions, RunOutcome } from "../../src/pipeline/outcome.js";
 import { Scheduler } from "../../src/pipeline/scheduler.js";
 import { dedupeKeyOf } from "../../src/sources/push-event.js";
-import { SqliteRunStore } from "../../src/store/sqlite-run-store.js";
+import { SqliteRunStore } from "../../src/store/sqlite/sqlite-run-store.js";
 import type { RunRecord } from "../../src/store/run-store.js";
 import { buildTestImage } from "../support/build-test-image.js";
 import { containersWith, recordInstance } from "../support/docker-objects.js";
@@ -42,10 +42,10 @@ beforeAll(async () => {
 }, 120_000);
 afterEach(async () => {
   await Promise.all(schedulers.splice(0).map((s) => s.stop()));
-  stores.splice(0).forEach((s) => s.close());
+  for (const store of stores.splice(0)) await store.close();
 });
 
-function setUp(options: { concurrency?: number; performActions?: PerformActions } = {}) {
+async function setUp(options: { concurrency?: number; performActions?: PerformActions } = {}) {
   const dir = tempDir();
   const config = parseConfig(
     // Actions for every verdict: a run goes through `acting` only when it has some. The
@@ -65,7 +65,8 @@ function setUp(options: { concurrency?: number; performActions?: PerformActions 
   );
   const store = new SqliteRunStore(join(dir, "pushgate.db"));
   stores.push(store);
-  recordInstance(store.instanceId());
+  const instanceId = await store.instanceId();
+  recordInstance(instanceId);
   const logger = createLogger({ level: "debug", secrets: [], stream: new PassThrough() });
   const executor = createRunExecutor({
     store,
@@ -76,7 +77,7 @@ function setUp(options: { concurrency?: number; performActions?: PerformActions 
     registries: config.registries,
     pullTimeoutMs: 30_000,
     maxAttempts: 3,
-    instanceId: store.instanceId(),
+    instanceId,
     logger,
     ...(options.performActions ? { performActions: options.performActions } : {}),
   });
@@ -88,7 +89,7 @@ function setUp(options: { concurrency?: number; performActions?: PerformActions 
     logger,
   });
   schedulers.push(scheduler);
-  const queue = (name: string, tag = "v1"): string => {
+  const queue = async (name: string, tag = "v1"): Promise<string> => {
     const event = {
       source: "registry" as const,
       registry: sharedRegistry(),
@@ -96,7 +97,7 @@ function setUp(options: { concurrency?: number; performActions?: PerformActions 
       tag,
       pushedAt: new Date(Date.now() + Math.random() * 1e6),
     };
-    const [outcome] = store.accept(
+    const [outcome] = await store.accept(
       [{ event, dedupeKey: dedupeKeyOf(event), pipelines: ["t"] }],
       new Date(),
     );
@@ -105,11 +106,11 @@ function setUp(options: { concurrency?: number; performActions?: PerformActions 
   const until = async (id: string, states: string[]): Promise<RunRecord> => {
     const deadline = Date.now() + 45_000;
     while (Date.now() < deadline) {
-      const run = store.getRun(id);
+      const run = await store.getRun(id);
       if (run && states.includes(run.state)) return run;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    throw new Error(`run ${id} is ${store.getRun(id)?.state ?? "missing"}`);
+    throw new Error(`run ${id} is ${(await store.getRun(id))?.state ?? "missing"}`);
   };
   return { store, scheduler, queue, until };
 }
@@ -118,18 +119,18 @@ const FINAL = ["passed", "failed", "errored", "cancelled"];
 
 describe("runs of a push to a registry other than Docker Hub", () => {
   it("pull host:port/repository:tag directly and pass", async () => {
-    const { scheduler, queue, until } = setUp();
-    const id = queue("pass");
-    scheduler.start();
+    const { scheduler, queue, until } = await setUp();
+    const id = await queue("pass");
+    await scheduler.start();
     expect(await until(id, FINAL)).toMatchObject({ state: "passed", exitCode: 0 });
   });
 });
 
 describe("cancelling", () => {
   it("a run mid-test kills and removes its container and ends it cancelled", async () => {
-    const { scheduler, queue, until } = setUp();
-    const id = queue("slow");
-    scheduler.start();
+    const { scheduler, queue, until } = await setUp();
+    const id = await queue("slow");
+    await scheduler.start();
     await until(id, ["testing"]);
     const deadline = Date.now() + 30_000;
     while ((await containersWith(`pushgate.run=${id}`)).length === 0 && Date.now() < deadline) {
@@ -144,11 +145,11 @@ describe("cancelling", () => {
   });
 
   it("a queued run ends it cancelled without running it", async () => {
-    const { scheduler, store, queue } = setUp();
-    const id = queue("pass");
+    const { scheduler, store, queue } = await setUp();
+    const id = await queue("pass");
     expect(await scheduler.cancel(id)).toMatchObject({ kind: "cancelled" });
-    scheduler.start();
-    expect(store.getRun(id)).toMatchObject({ state: "cancelled", attempt: 0 });
+    await scheduler.start();
+    expect(await store.getRun(id)).toMatchObject({ state: "cancelled", attempt: 0 });
     expect(await scheduler.cancel(id)).toMatchObject({ kind: "refused" });
   });
 });
@@ -156,16 +157,15 @@ describe("cancelling", () => {
 describe("with actions", () => {
   it("stores the verdict before the actions run, then ends in the verdict", async () => {
     const seen: { state: string; verdict?: string; outcome: RunOutcome }[] = [];
-    const { store, scheduler, queue, until } = setUp({
-      performActions: (outcome) => {
-        const run = store.getRun(outcome.run.id);
+    const { store, scheduler, queue, until } = await setUp({
+      performActions: async (outcome) => {
+        const run = await store.getRun(outcome.run.id);
         seen.push({ state: run?.state ?? "", verdict: run?.verdict ?? "", outcome });
-        return Promise.resolve();
       },
     });
-    const passed = queue("pass");
-    const missing = queue("pass", "v404");
-    scheduler.start();
+    const passed = await queue("pass");
+    const missing = await queue("pass", "v404");
+    await scheduler.start();
     expect(await until(passed, FINAL)).toMatchObject({ state: "passed", verdict: "passed" });
     expect(await until(missing, FINAL)).toMatchObject({ state: "errored", verdict: "errored" });
     const byId = new Map(seen.map((s) => [s.outcome.run.id, s]));
@@ -175,21 +175,21 @@ describe("with actions", () => {
     );
     expect(byId.get(missing)).toMatchObject({ state: "acting", verdict: "errored" });
     expect(byId.get(missing)?.outcome.reason).toMatch(/^image not found/);
-    expect(store.getRun(passed)?.steps.actions?.ms).toBeGreaterThanOrEqual(0);
+    expect((await store.getRun(passed))?.steps.actions?.ms).toBeGreaterThanOrEqual(0);
   });
 
   it("resumes the actions of a run left acting by a previous process", async () => {
     const resumed: string[] = [];
-    const { store, scheduler, queue, until } = setUp({
+    const { store, scheduler, queue, until } = await setUp({
       performActions: (outcome) => {
         resumed.push(`${outcome.run.id}:${outcome.verdict}`);
         return Promise.resolve();
       },
     });
-    const id = queue("pass");
-    store.transition(id, ["queued"], "pulling");
-    store.transition(id, ["pulling"], "acting", { verdict: "failed", reason: "exit code 1" });
-    scheduler.start();
+    const id = await queue("pass");
+    await store.transition(id, ["queued"], "pulling");
+    await store.transition(id, ["pulling"], "acting", { verdict: "failed", reason: "exit code 1" });
+    await scheduler.start();
     expect(await until(id, FINAL)).toMatchObject({ state: "failed", reason: "exit code 1" });
     expect(resumed).toEqual([`${id}:failed`]);
   });
@@ -197,9 +197,9 @@ describe("with actions", () => {
 
 describe("concurrency", () => {
   it("runs no more than docker.concurrency tests at once, oldest first", async () => {
-    const { scheduler, queue, until } = setUp({ concurrency: 1 });
-    const ids = [queue("short"), queue("short"), queue("short")];
-    scheduler.start();
+    const { scheduler, queue, until } = await setUp({ concurrency: 1 });
+    const ids = [await queue("short"), await queue("short"), await queue("short")];
+    await scheduler.start();
     const runs = [];
     for (const id of ids) runs.push(await until(id, FINAL));
     for (let i = 1; i < runs.length; i++) {

@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SqliteRunStore } from "../../src/store/sqlite-run-store.js";
+import { readStore } from "../support/open-store.js";
 import { buildTestImage } from "../support/build-test-image.js";
 import { containersWith, networksWith } from "../support/docker-objects.js";
 import { baseImage, sharedRegistry } from "../support/registry.js";
@@ -71,13 +71,11 @@ describe("stopping pushgate mid-test", () => {
     await containersUntil(id, true);
     await first.stop({ graceMs: 0 });
     expect(await containersWith(`pushgate.run=${id}`)).toEqual([]);
-    const store = new SqliteRunStore(first.dbPath);
-    expect(store.getRun(id)).toMatchObject({
+    expect(await readStore(first.dbPath, (store) => store.getRun(id))).toMatchObject({
       state: "queued",
       attempt: 0,
       reason: "requeued: pushgate stopped while testing",
     });
-    store.close();
 
     const second = await start(dir);
     const run = await waitForRun(second.url, id);
@@ -88,9 +86,7 @@ describe("stopping pushgate mid-test", () => {
 describe("the reaper at start-up", () => {
   it("removes this instance's leftovers and leaves another instance's alone", async () => {
     const dir = tempDir();
-    const store = new SqliteRunStore(`${dir}/pushgate.db`);
-    const instance = store.instanceId();
-    store.close();
+    const instance = await readStore(`${dir}/pushgate.db`, (store) => store.instanceId());
     const other = randomBytes(8).toString("hex");
     const label = (inst: string) => [
       "--label",

@@ -31,14 +31,14 @@ pipelines:
   harness = startActionHarness(rest, pushgate.dir);
 });
 afterAll(async () => {
-  harness.close();
+  await harness.close();
   await pushgate.stop();
   await Promise.all([jenkins.close(), hook.close()]);
 });
 
 describe("GET /api/runs/:id", () => {
   it("shows each action with its calls, state, error and result, and no secret", async () => {
-    const outcome = harness.outcome({ verdict: "passed" });
+    const outcome = await harness.outcome({ verdict: "passed" });
     hook.answerNext(503);
     await harness.perform(outcome, new AbortController().signal);
 

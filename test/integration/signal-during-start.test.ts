@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { SqliteRunStore } from "../../src/store/sqlite-run-store.js";
+import { SqliteRunStore } from "../../src/store/sqlite/sqlite-run-store.js";
 import { launchPushgate } from "../support/spawn-pushgate.js";
 import { tempDir, testConfigYaml } from "../support/test-config.js";
 import { waitFor } from "../support/wait-for.js";
@@ -32,7 +32,7 @@ describe("a stop signal during start-up", () => {
     async (signal) => {
       const dir = tempDir();
       const dbPath = join(dir, "pushgate.db");
-      new SqliteRunStore(dbPath).close(); // the store of an earlier run
+      await new SqliteRunStore(dbPath).close(); // the store of an earlier run
       const configFile = join(dir, "pushgate.yml");
       writeFileSync(
         configFile,

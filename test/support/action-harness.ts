@@ -9,7 +9,7 @@ import { createLogger } from "../../src/observability/logger.js";
 import { redactSecrets } from "../../src/observability/redact-secrets.js";
 import type { PerformActions, RunOutcome, Verdict } from "../../src/pipeline/outcome.js";
 import { dedupeKeyOf, type PushEvent } from "../../src/sources/push-event.js";
-import { SqliteRunStore } from "../../src/store/sqlite-run-store.js";
+import { SqliteRunStore } from "../../src/store/sqlite/sqlite-run-store.js";
 import { tempDir, testConfigYaml } from "./test-config.js";
 
 export interface ActionHarness {
@@ -24,8 +24,8 @@ export interface ActionHarness {
     pipeline?: string;
     event?: Partial<PushEvent>;
     reason?: string;
-  }): RunOutcome;
-  close(): void;
+  }): Promise<RunOutcome>;
+  close(): Promise<void>;
 }
 
 let pushes = 0;
@@ -50,7 +50,7 @@ export function startActionHarness(rest: string, dir = tempDir()): ActionHarness
     redact: (text) => redactSecrets(text, secrets),
   });
 
-  const outcome: ActionHarness["outcome"] = ({ verdict, pipeline, event, reason }) => {
+  const outcome: ActionHarness["outcome"] = async ({ verdict, pipeline, event, reason }) => {
     const pipelineConfig = pipeline
       ? config.pipelines.find((p) => p.name === pipeline)
       : config.pipelines[0];
@@ -65,12 +65,12 @@ export function startActionHarness(rest: string, dir = tempDir()): ActionHarness
       pusher: "ci-bot",
       ...event,
     };
-    const [accepted] = store.accept(
+    const [accepted] = await store.accept(
       [{ event: push, dedupeKey: dedupeKeyOf(push), pipelines: [pipelineConfig.name] }],
       new Date(),
     );
     const runId = accepted?.kind === "recorded" ? accepted.runIds[0] : undefined;
-    const run = runId ? store.getRun(runId) : undefined;
+    const run = runId ? await store.getRun(runId) : undefined;
     if (!run) throw new Error("run not recorded");
     const name =
       push.registry === "docker.io" ? push.repository : `${push.registry}/${push.repository}`;

@@ -1,5 +1,6 @@
 import Database from "better-sqlite3";
 import type { RunStore } from "../../src/store/run-store.js";
+import { StoreUnavailableError } from "../../src/store/store-unavailable-error.js";
 
 /** The store's methods that write. */
 const WRITES = new Set<keyof RunStore>([
@@ -14,8 +15,9 @@ const WRITES = new Set<keyof RunStore>([
 ]);
 
 /**
- * A store whose writes fail as on a full disk (SQLITE_FULL, nothing written) when told to;
- * reads always work. Passed where the real store goes, in its place.
+ * A store whose writes fail as on a full disk (SQLITE_FULL, nothing written: the store
+ * rejects with StoreUnavailableError) when told to; reads always work. Passed where the real
+ * store goes, in its place.
  */
 export class FailingStore {
   readonly store: RunStore;
@@ -29,7 +31,8 @@ export class FailingStore {
         if (typeof value !== "function") return value;
         return (...args: unknown[]): unknown => {
           if (this.fails(property as keyof RunStore)) {
-            throw new Database.SqliteError("database or disk is full", "SQLITE_FULL");
+            const full = new Database.SqliteError("database or disk is full", "SQLITE_FULL");
+            return Promise.reject(new StoreUnavailableError(full));
           }
           return (value as (...args: unknown[]) => unknown).apply(target, args);
         };

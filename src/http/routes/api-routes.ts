@@ -42,7 +42,7 @@ export function apiRoutes(options: ApiOptions): Router {
   // Before every /api route, matched or not: nothing under /api answers without the token.
   router.use("/api", requireBearerToken(options.apiToken, "API token"));
 
-  router.get("/api/runs", (req, res) => {
+  router.get("/api/runs", async (req, res) => {
     const result = listQuery.validate(req.query, {
       abortEarly: false,
       errors: { label: false },
@@ -53,7 +53,7 @@ export function apiRoutes(options: ApiOptions): Router {
       });
     }
     const query = result.value;
-    const runs = store.listRuns({
+    const runs = await store.listRuns({
       limit: query.limit,
       ...(query.repository !== undefined ? { repository: query.repository } : {}),
       ...((query.status ?? query.state) ? { state: query.status ?? query.state } : {}),
@@ -67,10 +67,10 @@ export function apiRoutes(options: ApiOptions): Router {
     });
   });
 
-  router.get("/api/runs/:id", (req, res) => {
-    const run = store.getRun(req.params.id);
+  router.get("/api/runs/:id", async (req, res) => {
+    const run = await store.getRun(req.params.id);
     if (!run) throw new HttpError(404, "not_found", `no run ${req.params.id}`);
-    res.json(runView(run, store.listActions(run.id)));
+    res.json(runView(run, await store.listActions(run.id)));
   });
 
   router.get("/api/runs/:id/log", runLog(options));

@@ -21,7 +21,7 @@ const EMPTY: RunOutput = { head: [], tail: [], totalBytes: 0, droppedBytes: 0 };
  */
 export function runLog(deps: FollowDeps): RequestHandler {
   const { store, redact } = deps;
-  return (req, res) => {
+  return async (req, res) => {
     const result = query.validate(req.query, { abortEarly: false, errors: { label: false } });
     if (result.error) {
       throw new HttpError(400, "invalid_query", result.error.message, {
@@ -29,13 +29,13 @@ export function runLog(deps: FollowDeps): RequestHandler {
       });
     }
     const id = String(req.params.id);
-    const run = store.getRun(id);
+    const run = await store.getRun(id);
     if (!run) throw new HttpError(404, "not_found", `no run ${id}`);
     if (result.value.follow) {
-      followRunLog(req, res, run, deps);
+      await followRunLog(req, res, run, deps);
       return;
     }
-    const output = masked(store.getOutput(id) ?? EMPTY, redact);
+    const output = masked((await store.getOutput(id)) ?? EMPTY, redact);
     if (result.value.format === "json") {
       res.json({ runId: id, state: run.state, reason: run.reason ?? null, ...output });
       return;

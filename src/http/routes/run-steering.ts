@@ -10,9 +10,9 @@ export interface RunSteering {
   cancel(runId: string): Promise<CancelOutcome>;
   retry: RetryRun;
   /** Stops starting tests, stored across restarts; runs are still accepted and queued. */
-  pause(): void;
-  resume(): void;
-  queue(): QueueStatus;
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+  queue(): Promise<QueueStatus>;
 }
 
 export interface QueueStatus {
@@ -25,10 +25,10 @@ export interface QueueStatus {
 
 /** GET /api/queue, and POST /api/queue/pause | /api/queue/resume answering the same. */
 export function queueStatus(steering: RunSteering, change?: "pause" | "resume"): RequestHandler {
-  return (_req, res) => {
-    if (change === "pause") steering.pause();
-    if (change === "resume") steering.resume();
-    res.json(steering.queue());
+  return async (_req, res) => {
+    if (change === "pause") await steering.pause();
+    if (change === "resume") await steering.resume();
+    res.json(await steering.queue());
   };
 }
 
@@ -57,9 +57,9 @@ export function cancelRun(steering: RunSteering): RequestHandler {
 
 /** POST /api/runs/:id/retry — 202 with the new run (Location: its URL). */
 export function retryRun(steering: RunSteering): RequestHandler {
-  return (req, res) => {
+  return async (req, res) => {
     const id = String(req.params.id);
-    const outcome = steering.retry(id);
+    const outcome = await steering.retry(id);
     switch (outcome.kind) {
       case "unknown":
         throw new HttpError(404, "not_found", `no run ${id}`);

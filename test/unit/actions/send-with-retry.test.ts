@@ -44,9 +44,9 @@ const request = (signal = new AbortController().signal): HttpRequest => ({
 async function run(http: ReturnType<typeof scripted>, policy = POLICY, random = () => 0.5) {
   const clock = fakeClock();
   const attempts: ActionAttempt[] = [];
-  const outcome = await sendWithRetry({ http, clock, random }, request(), policy, (a) =>
-    attempts.push(a),
-  ).then(
+  const outcome = await sendWithRetry({ http, clock, random }, request(), policy, (a) => {
+    attempts.push(a);
+  }).then(
     (response) => response.status,
     (error: unknown) => error,
   );

@@ -48,9 +48,7 @@ function documented(path: string): boolean {
 
 describe("docs/configuration.md and docs/actions.md", () => {
   it("name every setting the config schema knows", () => {
-    const settings = [
-      ...new Set(settingsOf((configSchema as Joi.Schema).describe())),
-    ];
+    const settings = [...new Set(settingsOf((configSchema as Joi.Schema).describe()))];
     expect(settings.length).toBeGreaterThan(50);
     expect(settings.filter((path) => !documented(path))).toEqual([]);
   });

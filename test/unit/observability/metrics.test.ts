@@ -4,7 +4,10 @@ import { Metrics } from "../../../src/observability/metrics.js";
 describe("Metrics", () => {
   it("counts runs by final state, observes the steps of runs with a verdict, reads gauges at scrape", async () => {
     let queued = 7;
-    const metrics = new Metrics({ queued: () => queued, testing: () => 2 });
+    const metrics = new Metrics({
+      queued: () => Promise.resolve(queued),
+      testing: () => Promise.resolve(2),
+    });
     const steps = {
       pull: { startedAt: "2026-01-01T00:00:00.000Z", finishedAt: "x", ms: 1500 },
       test: { startedAt: "2026-01-01T00:00:01.500Z", finishedAt: "x", ms: 4000 },
@@ -29,8 +32,14 @@ describe("Metrics", () => {
   });
 
   it("keeps two instances apart", async () => {
-    const one = new Metrics({ queued: () => 0, testing: () => 0 });
-    const two = new Metrics({ queued: () => 0, testing: () => 0 });
+    const one = new Metrics({
+      queued: () => Promise.resolve(0),
+      testing: () => Promise.resolve(0),
+    });
+    const two = new Metrics({
+      queued: () => Promise.resolve(0),
+      testing: () => Promise.resolve(0),
+    });
     one.webhookAnswered("acr", 403);
     expect(await two.render()).not.toContain('source="acr"');
   });

@@ -9,7 +9,7 @@ import { compilePipelineMatcher } from "../../../src/pipeline/match-pipelines.js
 import { compileRegistryResolver } from "../../../src/pipeline/resolve-registry.js";
 import type { PushEvent } from "../../../src/sources/push-event.js";
 import { parseRegistryV2 } from "../../../src/sources/registry-v2.js";
-import { SqliteRunStore } from "../../../src/store/sqlite-run-store.js";
+import { SqliteRunStore } from "../../../src/store/sqlite/sqlite-run-store.js";
 import { fixture } from "../../support/fixtures.js";
 import { tempDir } from "../../support/test-config.js";
 
@@ -23,10 +23,10 @@ pipelines:
 );
 
 const open: { intake: DeliveryIntake; store: SqliteRunStore }[] = [];
-afterEach(() => {
+afterEach(async () => {
   for (const { intake, store } of open.splice(0)) {
     intake.close();
-    store.close();
+    await store.close();
   }
 });
 
@@ -206,12 +206,12 @@ describe("the backlog (limits.backlog)", () => {
       backlog: 2,
     });
     const store = open.at(-1)?.store;
-    expect(store?.listRuns({ limit: 10 }).map((r) => r.event.tag)).toEqual(["v1"]);
+    expect((await store?.listRuns({ limit: 10 }))?.map((r) => r.event.tag)).toEqual(["v1"]);
 
     expect((await intake.accept([push("v2")])).kind).toBe("queued");
     expect((await intake.accept([push("v3")])).kind).toBe("backlog-full");
-    const [oldest] = store?.runsInStates(["queued"]) ?? [];
-    store?.transition(oldest?.id ?? "", ["queued"], "pulling");
+    const [oldest] = (await store?.runsInStates(["queued"])) ?? [];
+    await store?.transition(oldest?.id ?? "", ["queued"], "pulling");
     // Room again: v3 is not taken for a duplicate of the refused delivery.
     expect((await intake.accept([push("v3")])).kind).toBe("queued");
     // A duplicate is answered as such even when the backlog is full.
@@ -230,7 +230,7 @@ describe("the backlog (limits.backlog)", () => {
       "backlog-full",
       "backlog-full",
     ]);
-    expect(open.at(-1)?.store.countRuns("queued")).toBe(3);
+    expect(await open.at(-1)?.store.countRuns("queued")).toBe(3);
   });
 });
 

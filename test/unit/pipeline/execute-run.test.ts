@@ -11,7 +11,7 @@ import type { RunState } from "../../../src/pipeline/run-states.js";
 import { Scheduler } from "../../../src/pipeline/scheduler.js";
 import { dedupeKeyOf } from "../../../src/sources/push-event.js";
 import type { RunRecord } from "../../../src/store/run-store.js";
-import { SqliteRunStore } from "../../../src/store/sqlite-run-store.js";
+import { SqliteRunStore } from "../../../src/store/sqlite/sqlite-run-store.js";
 import { FailingStore } from "../../support/failing-store.js";
 import { DIGEST, pipelineWith } from "../../support/outcomes.js";
 import { waitFor } from "../../support/wait-for.js";
@@ -23,7 +23,7 @@ const stores: SqliteRunStore[] = [];
 const schedulers: Scheduler[] = [];
 afterEach(async () => {
   await Promise.all(schedulers.splice(0).map((s) => s.stop()));
-  stores.splice(0).forEach((s) => s.close());
+  for (const store of stores.splice(0)) await store.close();
 });
 
 const FINAL: RunState[] = ["passed", "failed", "errored", "cancelled", "superseded"];
@@ -106,7 +106,7 @@ function setUp(
   };
   const scheduler = schedule();
   let pushes = 0;
-  const queue = (tag: string): string => {
+  const queue = async (tag: string): Promise<string> => {
     const event = {
       source: "registry" as const,
       registry: "127.0.0.1:5000",
@@ -114,19 +114,19 @@ function setUp(
       tag,
       pushedAt: new Date(1_700_000_000_000 + pushes++),
     };
-    const [outcome] = store.accept(
+    const [outcome] = await store.accept(
       [{ event, dedupeKey: dedupeKeyOf(event), pipelines: [pipeline.name] }],
       new Date(),
     );
     const id = outcome?.kind === "recorded" ? (outcome.runIds[0] ?? "") : "";
-    scheduler.notify([id]);
+    await scheduler.notify([id]);
     return id;
   };
   const until = (id: string, states: RunState[]): Promise<RunRecord> =>
     waitFor(
       `run ${id} to be ${states.join(" or ")}`,
-      () => {
-        const run = store.getRun(id);
+      async () => {
+        const run = await store.getRun(id);
         return run && states.includes(run.state) ? run : undefined;
       },
       5000,
@@ -145,25 +145,25 @@ describe("a new attempt", () => {
         return Promise.resolve();
       },
     });
-    const id = queue("missing");
+    const id = await queue("missing");
     // What attempt 1 left when pushgate was killed mid-test: its digest and its output.
-    store.transition(id, ["queued"], "testing", {
+    await store.transition(id, ["queued"], "testing", {
       attempt: 1,
       imageDigest: `sha256:${"a".repeat(64)}`,
     });
-    store.saveOutput(id, {
+    await store.saveOutput(id, {
       head: [{ stream: "stdout", text: "attempt 1\n" }],
       tail: [],
       totalBytes: 10,
       droppedBytes: 0,
     });
-    scheduler.start(); // requeues it; attempt 2 cannot pull the image
+    await scheduler.start(); // requeues it; attempt 2 cannot pull the image
 
     const run = await until(id, FINAL);
     expect(run).toMatchObject({ state: "errored", attempt: 2 });
     expect(run.reason).toMatch(/^image not found/);
     expect(run.imageDigest).toBeUndefined();
-    expect(store.getOutput(id)).toBeUndefined();
+    expect(await store.getOutput(id)).toBeUndefined();
     expect(outcomes.map((o) => [o.verdict, o.imageDigest, o.run.imageDigest])).toEqual([
       ["errored", undefined, undefined],
     ]);
@@ -176,21 +176,21 @@ describe("a store write that fails", () => {
       concurrency: 1,
     });
     failing.failNext("saveOutput");
-    const id = queue("v1");
-    const next = queue("v2");
+    const id = await queue("v1");
+    const next = await queue("v2");
     const followed: string[] = [];
     live.follow(id, {
       output: () => undefined,
       state: (state) => followed.push(state),
       close: () => undefined,
     });
-    scheduler.start();
+    await scheduler.start();
 
     const run = await until(id, FINAL);
     expect(run).toMatchObject({
       state: "errored",
       verdict: "errored",
-      reason: "pushgate could not record the run: database or disk is full",
+      reason: "pushgate could not record the run: store unavailable: database or disk is full",
     });
     expect(Object.values(run.steps).map((step) => step.finishedAt !== undefined)).toEqual([true]);
     expect(followed.at(-1)).toBe("errored");
@@ -200,29 +200,29 @@ describe("a store write that fails", () => {
       run: { state: "errored" },
     });
     expect(await until(next, FINAL)).toMatchObject({ state: "passed" });
-    expect([store.countRuns("testing"), scheduler.executingCount()]).toEqual([0, 0]);
+    expect([await store.countRuns("testing"), scheduler.executingCount()]).toEqual([0, 0]);
     expect(errorsLogged()).toHaveLength(1);
   });
 
   it("leaves a run it cannot end either to the next start, logging that once", async () => {
     const { store, failing, scheduler, schedule, engine, queue, until, errorsLogged } = setUp();
     engine.hooks.onTest = () => failing.fill(); // the disk fills up during the test
-    const id = queue("v1");
-    scheduler.start();
+    const id = await queue("v1");
+    await scheduler.start();
 
     const [logged] = await waitFor("the failure to be logged", () =>
       errorsLogged().length > 0 ? errorsLogged() : undefined,
     );
     expect(logged).toContain(id);
     expect(logged).toContain("left for the next start to requeue");
-    expect(store.getRun(id)?.state).toBe("testing");
+    expect((await store.getRun(id))?.state).toBe("testing");
     expect(scheduler.executingCount()).toBe(0);
     await scheduler.stop();
     expect(errorsLogged()).toHaveLength(1);
 
     failing.free();
     engine.hooks.onTest = () => undefined;
-    schedule().start();
+    await schedule().start();
     expect(await until(id, FINAL)).toMatchObject({ state: "passed", attempt: 2 });
   });
 });
@@ -243,13 +243,13 @@ describe("a run sending its actions", () => {
           ? new Promise((resolve) => signal.addEventListener("abort", () => resolve()))
           : Promise.resolve(),
     });
-    const first = queue("v1");
-    const second = queue("v2");
-    scheduler.start();
+    const first = await queue("v1");
+    const second = await queue("v2");
+    await scheduler.start();
 
     expect(await until(second, FINAL)).toMatchObject({ state: "passed" });
     expect(engine.tested).toEqual([first, second]);
-    expect(store.getRun(first)?.state).toBe("acting");
+    expect((await store.getRun(first))?.state).toBe("acting");
     expect([scheduler.executingCount(), scheduler.isActive(first)]).toEqual([0, true]);
     // Its verdict stands: it cannot be cancelled; a stop interrupts its actions, to resume.
     expect(await scheduler.cancel(first)).toMatchObject({
@@ -257,6 +257,6 @@ describe("a run sending its actions", () => {
       run: { state: "acting" },
     });
     await scheduler.stop();
-    expect(store.getRun(first)).toMatchObject({ state: "acting", verdict: "passed" });
+    expect(await store.getRun(first)).toMatchObject({ state: "acting", verdict: "passed" });
   });
 });

@@ -7,7 +7,7 @@ import { RunAbort, abortKindOf } from "../../../src/pipeline/run-abort.js";
 import type { RunState } from "../../../src/pipeline/run-states.js";
 import { Scheduler } from "../../../src/pipeline/scheduler.js";
 import { dedupeKeyOf } from "../../../src/sources/push-event.js";
-import { SqliteRunStore } from "../../../src/store/sqlite-run-store.js";
+import { SqliteRunStore } from "../../../src/store/sqlite/sqlite-run-store.js";
 
 // The scheduler with a stand-in executor that holds each run until the test lets it go.
 type Limits = Pick<PipelineConfig, "name" | "concurrency" | "supersede">;
@@ -16,8 +16,13 @@ const stores: SqliteRunStore[] = [];
 const schedulers: Scheduler[] = [];
 afterEach(async () => {
   await Promise.all(schedulers.splice(0).map((s) => s.stop()));
-  stores.splice(0).forEach((s) => s.close());
+  for (const store of stores.splice(0)) await store.close();
 });
+
+/** Lets the scheduler finish what it started: store writes, picks, group commits. */
+const idle = async () => {
+  for (let i = 0; i < 10; i++) await new Promise((resolve) => setImmediate(resolve));
+};
 
 const WHERE_ABORTED: Record<string, RunState> = {
   shutdown: "queued",
@@ -31,19 +36,20 @@ function setUp(concurrency: number, pipelines: Limits[]) {
   const started: string[] = [];
   const release = new Map<string, () => void>();
   const aborted = new Map<string, RunAbort | undefined>();
-  const execute: RunExecutor["execute"] = (run, signal) => {
-    store.transition(run.id, ["queued"], "testing");
+  const execute: RunExecutor["execute"] = async (run, signal) => {
     started.push(run.id);
+    await store.transition(run.id, ["queued"], "testing");
     return new Promise<void>((resolve) => {
       release.set(run.id, () => {
-        store.transition(run.id, ["testing"], "passed");
-        resolve();
+        void store.transition(run.id, ["testing"], "passed").then(() => resolve());
       });
-      signal.addEventListener("abort", () => {
+      const stop = () => {
         aborted.set(run.id, signal.reason instanceof RunAbort ? signal.reason : undefined);
-        store.transition(run.id, ["testing"], WHERE_ABORTED[abortKindOf(signal)] ?? "errored");
-        resolve();
-      });
+        const to = WHERE_ABORTED[abortKindOf(signal)] ?? "errored";
+        void store.transition(run.id, ["testing"], to).then(() => resolve());
+      };
+      if (signal.aborted) stop();
+      else signal.addEventListener("abort", stop);
     });
   };
   const scheduler = new Scheduler({
@@ -55,7 +61,7 @@ function setUp(concurrency: number, pipelines: Limits[]) {
   });
   schedulers.push(scheduler);
   let pushes = 0;
-  const queue = (pipeline: string, tag = "v1"): string => {
+  const queue = async (pipeline: string, tag = "v1"): Promise<string> => {
     const event = {
       source: "registry" as const,
       registry: "r:5000",
@@ -63,20 +69,25 @@ function setUp(concurrency: number, pipelines: Limits[]) {
       tag,
       pushedAt: new Date(1_700_000_000_000 + pushes++),
     };
-    const [outcome] = store.accept(
+    const [outcome] = await store.accept(
       [{ event, dedupeKey: dedupeKeyOf(event), pipelines: [pipeline] }],
       new Date(),
     );
     const id = outcome?.kind === "recorded" ? (outcome.runIds[0] ?? "") : "";
-    scheduler.notify([id]);
+    await scheduler.notify([id]);
+    await idle();
     return id;
   };
   const finish = async (id: string) => {
     release.get(id)?.();
-    await new Promise((resolve) => setImmediate(resolve));
+    await idle();
   };
-  const stateOf = (id: string) => store.getRun(id)?.state;
-  return { store, scheduler, started, aborted, queue, finish, stateOf };
+  const stateOf = async (id: string) => (await store.getRun(id))?.state;
+  const start = async () => {
+    await scheduler.start();
+    await idle();
+  };
+  return { store, scheduler, started, aborted, queue, finish, stateOf, start };
 }
 
 const pipeline = (name: string, more: Partial<Limits> = {}): Limits => ({
@@ -87,13 +98,13 @@ const pipeline = (name: string, more: Partial<Limits> = {}): Limits => ({
 
 describe("picking runs", () => {
   it("starts the oldest first within the global limit and each pipeline's own", async () => {
-    const { scheduler, started, queue, finish } = setUp(3, [
+    const { scheduler, started, queue, finish, start } = setUp(3, [
       pipeline("one", { concurrency: 1 }),
       pipeline("other"),
     ]);
-    const ones = [queue("one"), queue("one"), queue("one")];
-    const others = [queue("other"), queue("other"), queue("other")];
-    scheduler.start();
+    const ones = [await queue("one"), await queue("one"), await queue("one")];
+    const others = [await queue("other"), await queue("other"), await queue("other")];
+    await start();
     expect(started).toEqual([ones[0], others[0], others[1]]);
     await finish(others[0] ?? "");
     expect(started.at(-1)).toBe(others[2]); // "one" is at its limit: the other pipeline goes on
@@ -102,52 +113,56 @@ describe("picking runs", () => {
     expect(scheduler.executingCount()).toBe(3);
   });
 
-  it("puts runs a previous process left mid-test back in the queue at start", () => {
-    const { store, scheduler, started, queue } = setUp(2, [pipeline("web")]);
-    const id = queue("web");
-    store.transition(id, ["queued"], "testing", { attempt: 1 });
-    const other = queue("web");
-    scheduler.start();
+  it("puts runs a previous process left mid-test back in the queue at start", async () => {
+    const { store, started, queue, start } = setUp(2, [pipeline("web")]);
+    const id = await queue("web");
+    await store.transition(id, ["queued"], "testing", { attempt: 1 });
+    const other = await queue("web");
+    await start();
     expect(started).toEqual([id, other]);
-    expect(store.getRun(id)?.reason).toBe("requeued: pushgate restarted while testing");
+    expect((await store.getRun(id))?.reason).toBe("requeued: pushgate restarted while testing");
   });
 });
 
 describe("stopping", () => {
   it("waits for runs that finish within the grace period and aborts none of them", async () => {
-    const { scheduler, aborted, queue, finish, stateOf } = setUp(2, [pipeline("web")]);
-    scheduler.start();
-    const id = queue("web");
+    const { scheduler, aborted, queue, finish, stateOf, start } = setUp(2, [pipeline("web")]);
+    await start();
+    const id = await queue("web");
     const stopped = scheduler.stop(10_000);
-    const waiting = queue("web"); // recorded while stopping: left queued
+    const waiting = await queue("web"); // recorded while stopping: left queued
     await finish(id);
     await stopped;
-    expect([stateOf(id), stateOf(waiting), aborted.size]).toEqual(["passed", "queued", 0]);
+    expect([await stateOf(id), await stateOf(waiting), aborted.size]).toEqual([
+      "passed",
+      "queued",
+      0,
+    ]);
   });
 
   it("aborts what is still running when the grace period is over: back to the queue", async () => {
-    const { scheduler, aborted, queue, stateOf } = setUp(2, [pipeline("web")]);
-    scheduler.start();
-    const id = queue("web");
+    const { scheduler, aborted, queue, stateOf, start } = setUp(2, [pipeline("web")]);
+    await start();
+    const id = await queue("web");
     await scheduler.stop(50);
     expect(aborted.get(id)?.kind).toBe("shutdown");
-    expect(stateOf(id)).toBe("queued");
+    expect(await stateOf(id)).toBe("queued");
   });
 });
 
 describe("cancel", () => {
   it("cancels a queued run, stops a running one, refuses a finished one, knows no other", async () => {
-    const { scheduler, aborted, queue, finish } = setUp(1, [pipeline("web")]);
-    scheduler.start();
-    const running = queue("web");
-    const waiting = queue("web");
+    const { scheduler, aborted, queue, finish, start } = setUp(1, [pipeline("web")]);
+    await start();
+    const running = await queue("web");
+    const waiting = await queue("web");
     expect(await scheduler.cancel(waiting)).toMatchObject({
       kind: "cancelled",
       run: { state: "cancelled" },
     });
     expect(await scheduler.cancel(running)).toMatchObject({ kind: "cancelled" });
     expect(aborted.get(running)?.kind).toBe("cancel");
-    const done = queue("web");
+    const done = await queue("web");
     await finish(done);
     expect(await scheduler.cancel(done)).toMatchObject({
       kind: "refused",
@@ -158,36 +173,32 @@ describe("cancel", () => {
 });
 
 describe("supersede", () => {
-  it("queued: a newer push of the same tag supersedes older queued runs of its pipeline only", () => {
-    const { scheduler, store, started, queue, stateOf } = setUp(1, [
+  it("queued: a newer push of the same tag supersedes older queued runs of its pipeline only", async () => {
+    const { store, started, queue, stateOf, start } = setUp(1, [
       pipeline("web", { supersede: "queued" }),
       pipeline("keep"),
     ]);
-    scheduler.start();
-    const running = queue("web");
-    const older = queue("web");
-    const kept = queue("keep");
-    const otherTag = queue("web", "v2");
-    const newer = queue("web");
+    await start();
+    const running = await queue("web");
+    const older = await queue("web");
+    const kept = await queue("keep");
+    const otherTag = await queue("web", "v2");
+    const newer = await queue("web");
     expect(started).toEqual([running]);
-    expect([stateOf(older), stateOf(kept), stateOf(otherTag), stateOf(newer)]).toEqual([
-      "superseded",
-      "queued",
-      "queued",
-      "queued",
-    ]);
-    expect(store.getRun(older)?.reason).toBe(`superseded by ${newer}`);
-    expect(stateOf(running)).toBe("testing");
+    const states = [older, kept, otherTag, newer].map(stateOf);
+    expect(await Promise.all(states)).toEqual(["superseded", "queued", "queued", "queued"]);
+    expect((await store.getRun(older))?.reason).toBe(`superseded by ${newer}`);
+    expect(await stateOf(running)).toBe("testing");
   });
 
-  it("running: a newer push also stops the run being tested, naming itself", () => {
-    const { scheduler, aborted, queue, stateOf } = setUp(2, [
+  it("running: a newer push also stops the run being tested, naming itself", async () => {
+    const { aborted, queue, stateOf, start } = setUp(2, [
       pipeline("web", { supersede: "running" }),
     ]);
-    scheduler.start();
-    const older = queue("web");
-    const newer = queue("web");
+    await start();
+    const older = await queue("web");
+    const newer = await queue("web");
     expect(aborted.get(older)).toMatchObject({ kind: "supersede", by: newer });
-    expect([stateOf(older), stateOf(newer)]).toEqual(["superseded", "testing"]);
+    expect([await stateOf(older), await stateOf(newer)]).toEqual(["superseded", "testing"]);
   });
 });

@@ -2,9 +2,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { dedupeKeyOf, type PushEvent } from "../../../src/sources/push-event.js";
-import { MIGRATIONS } from "../../../src/store/migrations.js";
-import type { AcceptOutcome } from "../../../src/store/run-store.js";
-import type { SqliteRunStore } from "../../../src/store/sqlite-run-store.js";
+import { MIGRATIONS } from "../../../src/store/sqlite/migrations.js";
 import { tempDir } from "../../support/test-config.js";
 import { storeOpener } from "../../support/open-store.js";
 
@@ -32,100 +30,7 @@ const hubPush = (pushedAt: string): PushEvent => ({
 
 const open = storeOpener();
 
-/** Delivers each event on its own, in order, as separate webhooks would be; the outcomes' kinds. */
-function deliver(store: SqliteRunStore, ...events: PushEvent[]): AcceptOutcome["kind"][] {
-  return events.flatMap((event) =>
-    store
-      .accept([{ event, dedupeKey: dedupeKeyOf(event), pipelines: ["web"] }], new Date())
-      .map((o) => o.kind),
-  );
-}
-
-const digestsOf = (store: SqliteRunStore) =>
-  store
-    .listRuns({ limit: 50 })
-    .map((run) => run.event.digest ?? run.event.pushedAt.toISOString())
-    .reverse();
-
-describe("duplicates in the SQLite store", () => {
-  it("records a tag moved back to an earlier digest: A, B, A are three pushes", () => {
-    const store = open();
-    expect(deliver(store, registryPush(A), registryPush(B), registryPush(A))).toEqual([
-      "recorded",
-      "recorded",
-      "recorded",
-    ]);
-    expect(digestsOf(store)).toEqual([A, B, A]);
-    // What the tag points at now, announced again, is a duplicate of the third.
-    const [again] = store.accept(
-      [{ event: registryPush(A), dedupeKey: dedupeKeyOf(registryPush(A)), pipelines: ["web"] }],
-      new Date(),
-    );
-    const newest = store.listRuns({ limit: 1 })[0]?.event.id;
-    expect(again).toEqual({ kind: "duplicate", eventId: newest });
-  });
-
-  it("takes the same digest announced again, however its push time differs, for one push", () => {
-    const store = open();
-    const later = registryPush(A, { pushedAt: new Date("2026-03-01T10:05:00Z") });
-    expect(deliver(store, registryPush(A), later)).toEqual(["recorded", "duplicate"]);
-  });
-
-  it("answers the second of A, A in one transaction as a duplicate, and A, B, A as three", () => {
-    const store = open();
-    const item = (digest: string) => ({
-      event: registryPush(digest),
-      dedupeKey: dedupeKeyOf(registryPush(digest)),
-      pipelines: ["web"],
-    });
-    expect(store.accept([item(A), item(A)], new Date()).map((o) => o.kind)).toEqual([
-      "recorded",
-      "duplicate",
-    ]);
-    expect(store.accept([item(B), item(A), item(A)], new Date()).map((o) => o.kind)).toEqual([
-      "recorded",
-      "recorded",
-      "duplicate",
-    ]);
-  });
-
-  it("keeps a push without digest a duplicate for good, whatever came between", () => {
-    const store = open();
-    const first = hubPush("2026-03-01T10:00:00Z");
-    const second = hubPush("2026-03-01T11:00:00Z");
-    expect(deliver(store, first, first, second, first, second)).toEqual([
-      "recorded",
-      "duplicate",
-      "recorded",
-      "duplicate",
-      "duplicate",
-    ]);
-  });
-
-  it("keeps the heads of other sources, registries, repositories and tags apart", () => {
-    const store = open();
-    const others = [
-      registryPush(B, { source: "harbor" }),
-      registryPush(B, { registry: "other:5000" }),
-      registryPush(B, { repository: "team/api" }),
-      registryPush(B, { tag: "v1" }),
-    ];
-    expect(deliver(store, registryPush(A), ...others)).toEqual(Array(5).fill("recorded"));
-    // None of them moved team/app:latest of this registry away from A.
-    expect(deliver(store, registryPush(A), ...others)).toEqual(Array(5).fill("duplicate"));
-  });
-
-  it("remembers the heads across reopenings of the file", () => {
-    const path = join(tempDir(), "runs.db");
-    const first = open(path);
-    deliver(first, registryPush(A), registryPush(B), hubPush("2026-03-01T10:00:00Z"));
-    first.close();
-    const second = open(path);
-    expect(
-      deliver(second, registryPush(B), hubPush("2026-03-01T10:00:00Z"), registryPush(A)),
-    ).toEqual(["duplicate", "duplicate", "recorded"]);
-  });
-});
+// The heads rule itself is checked on every store by test/contract/dedupe-contract.ts.
 
 describe("upgrading a store whose dedupe keys were unique", () => {
   const previous = MIGRATIONS.findIndex((sql) => sql.includes("CREATE TABLE heads"));
@@ -230,7 +135,7 @@ describe("upgrading a store whose dedupe keys were unique", () => {
     }
   }
 
-  it("keeps every row and takes each tag's newest event for its head", () => {
+  it("keeps every row and takes each tag's newest event for its head", async () => {
     const path = join(tempDir(), "runs.db");
     oldStore(path);
     const before = rowsOf(path);
@@ -238,29 +143,37 @@ describe("upgrading a store whose dedupe keys were unique", () => {
 
     const store = open(path);
     expect(rowsOf(path)).toEqual(before);
-    expect(store.getRun("R2")).toMatchObject({ retryOf: "R1", event: { id: ids.a, digest: A } });
-    expect(store.getOutput("R1")?.head).toEqual([{ stream: "stdout", text: "boom\n" }]);
-    expect(store.listActions("R3").map((a) => a.state)).toEqual(["pending"]);
-    expect(store.instanceId()).toBe("0123456789abcdef");
+    expect(await store.getRun("R2")).toMatchObject({
+      retryOf: "R1",
+      event: { id: ids.a, digest: A },
+    });
+    expect((await store.getOutput("R1"))?.head).toEqual([{ stream: "stdout", text: "boom\n" }]);
+    expect((await store.listActions("R3")).map((a) => a.state)).toEqual(["pending"]);
+    expect(await store.instanceId()).toBe("0123456789abcdef");
 
-    const accept = (e: PushEvent) =>
-      store.accept([{ event: e, dedupeKey: dedupeKeyOf(e), pipelines: ["web"] }], new Date())[0];
+    const accept = async (e: PushEvent) =>
+      (
+        await store.accept(
+          [{ event: e, dedupeKey: dedupeKeyOf(e), pipelines: ["web"] }],
+          new Date(),
+        )
+      )[0];
     // latest points at B: B again is a duplicate of its event, A (a rollback) is a new push.
-    expect(accept(registryPush(B))).toEqual({ kind: "duplicate", eventId: ids.b });
-    expect(accept(hubPush("2026-03-01T09:00:00Z"))).toEqual({
+    expect(await accept(registryPush(B))).toEqual({ kind: "duplicate", eventId: ids.b });
+    expect(await accept(hubPush("2026-03-01T09:00:00Z"))).toEqual({
       kind: "duplicate",
       eventId: ids.hub,
     });
-    expect(accept(registryPush(B, { tag: "v2" }))).toEqual({
+    expect(await accept(registryPush(B, { tag: "v2" }))).toEqual({
       kind: "duplicate",
       eventId: ids.tieHigh,
     });
-    expect(accept(registryPush(A))?.kind).toBe("recorded");
-    expect(accept(registryPush(A, { tag: "v2" }))?.kind).toBe("recorded");
-    expect(store.countRuns("queued")).toBe(4);
+    expect((await accept(registryPush(A)))?.kind).toBe("recorded");
+    expect((await accept(registryPush(A, { tag: "v2" })))?.kind).toBe("recorded");
+    expect(await store.countRuns("queued")).toBe(4);
   });
 
-  it("drops the unique dedupe key and keeps the foreign keys, enforced", () => {
+  it("drops the unique dedupe key and keeps the foreign keys, enforced", async () => {
     const path = join(tempDir(), "runs.db");
     oldStore(path);
     const store = open(path);
@@ -284,8 +197,8 @@ describe("upgrading a store whose dedupe keys were unique", () => {
       db.close();
     }
     // The store's own connection has them on again: an action of no run is refused.
-    expect(() =>
+    await expect(
       store.planActions("no-such-run", [{ id: "x", kind: "notify", target: "t" }], new Date()),
-    ).toThrow(/FOREIGN KEY/);
+    ).rejects.toThrow(/FOREIGN KEY/);
   });
 });

@@ -2,9 +2,9 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { dedupeKeyOf, type PushEvent } from "../../../src/sources/push-event.js";
-import { MIGRATIONS } from "../../../src/store/migrations.js";
-import { QUEUE_SQL } from "../../../src/store/sqlite-run-queue.js";
-import type { SqliteRunStore } from "../../../src/store/sqlite-run-store.js";
+import { MIGRATIONS } from "../../../src/store/sqlite/migrations.js";
+import { QUEUE_SQL } from "../../../src/store/sqlite/sqlite-run-queue.js";
+import type { SqliteRunStore } from "../../../src/store/sqlite/sqlite-run-store.js";
 import { tempDir } from "../../support/test-config.js";
 import { storeOpener } from "../../support/open-store.js";
 
@@ -20,69 +20,20 @@ const event = (repository: string, tag: string, registry = "127.0.0.1:5000"): Pu
 const open = storeOpener();
 
 /** Records one push with a run per pipeline; returns the run ids. */
-function queue(store: SqliteRunStore, e: PushEvent, pipelines = ["web"]): string[] {
-  const [outcome] = store.accept([{ event: e, dedupeKey: dedupeKeyOf(e), pipelines }], new Date());
+async function queue(store: SqliteRunStore, e: PushEvent, pipelines = ["web"]) {
+  const [outcome] = await store.accept(
+    [{ event: e, dedupeKey: dedupeKeyOf(e), pipelines }],
+    new Date(),
+  );
   return outcome?.kind === "recorded" ? outcome.runIds : [];
 }
 
+// What the queue gives is checked on every store by test/contract/queue-contract.ts; these are
+// the SQLite file's query plans and upgrades.
 describe("the queue of the SQLite store", () => {
-  it("gives the oldest queued runs of one pipeline, at most as many as asked", () => {
-    const store = open();
-    const [a1 = "", b1 = ""] = queue(store, event("acme/a", "v1"), ["web", "api"]);
-    const [a2 = ""] = queue(store, event("acme/a", "v2"));
-    const [a3 = ""] = queue(store, event("acme/a", "v3"));
-    store.transition(a1, ["queued"], "pulling");
-    expect(store.nextQueued("web", 5).map((r) => r.id)).toEqual([a2, a3]);
-    expect(store.nextQueued("web", 1).map((r) => r.id)).toEqual([a2]);
-    expect(store.nextQueued("api", 5).map((r) => r.id)).toEqual([b1]);
-    expect(store.nextQueued("none", 5)).toEqual([]);
-    expect(store.queuedPipelines()).toEqual(["api", "web"]);
-    expect([store.countRuns("queued"), store.countRuns("pulling")]).toEqual([3, 1]);
-  });
-
-  it("finds the older runs of the same pipeline and image only", () => {
-    const store = open();
-    const [old = "", otherPipeline = ""] = queue(store, event("acme/a", "v1"), ["web", "api"]);
-    const [testing = ""] = queue(store, event("acme/a", "v1"));
-    queue(store, event("acme/a", "v2")); // another tag
-    queue(store, event("acme/b", "v1")); // another repository
-    queue(store, event("acme/a", "v1", "other:5000")); // another registry
-    const [newest = ""] = queue(store, event("acme/a", "v1"));
-    const [after = ""] = queue(store, event("acme/a", "v1")); // newer than newest
-    store.transition(testing, ["queued"], "testing");
-
-    expect(store.olderRunsOfImage(newest, ["queued"]).map((r) => r.id)).toEqual([old]);
-    expect(store.olderRunsOfImage(newest, ["queued", "testing"]).map((r) => r.id)).toEqual([
-      old,
-      testing,
-    ]);
-    expect(store.olderRunsOfImage(otherPipeline, ["queued"])).toEqual([]);
-    expect(store.olderRunsOfImage(after, ["queued"]).map((r) => r.id)).toEqual([old, newest]);
-  });
-
-  it("queues a retry of the same event and pipeline, linked to its original", () => {
-    const store = open();
-    const [id = ""] = queue(store, event("acme/a", "v1"));
-    store.transition(id, ["queued"], "failed", { reason: "exit code 1", attempt: 1 });
-    const retry = store.retry(id, new Date()) ?? "";
-    expect(store.getRun(retry)).toMatchObject({
-      pipeline: "web",
-      state: "queued",
-      attempt: 0,
-      retryOf: id,
-      event: { id: store.getRun(id)?.event.id, repository: "acme/a", tag: "v1" },
-    });
-    expect(store.getRun(id)).toMatchObject({ state: "failed", reason: "exit code 1" });
-    expect(store.getRun(id)?.retryOf).toBeUndefined();
-    // A retry is a run of the image like any other: the next push supersedes it too.
-    const [next = ""] = queue(store, event("acme/a", "v1"));
-    expect(store.olderRunsOfImage(next, ["queued"]).map((r) => r.id)).toEqual([retry]);
-    expect(store.retry("01ARZ3NDEKTSV4RRFFQ69G5FAV", new Date())).toBeUndefined();
-  });
-
-  it("reads index ranges only: a long queue does not make a pick or a push slower", () => {
+  it("reads index ranges only: a long queue does not make a pick or a push slower", async () => {
     const path = join(tempDir(), "runs.db");
-    open(path).close();
+    await open(path).close();
     const db = new Database(path, { readonly: true });
     const plan = (sql: string, ...params: unknown[]) =>
       (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[])
@@ -103,7 +54,7 @@ describe("the queue of the SQLite store", () => {
     }
   });
 
-  it("gives runs recorded before the image column was added their image on upgrade", () => {
+  it("gives runs recorded before the image column was added their image on upgrade", async () => {
     const path = join(tempDir(), "runs.db");
     const db = new Database(path);
     const before = MIGRATIONS.findIndex((sql) => sql.includes("ADD COLUMN image"));
@@ -121,8 +72,8 @@ describe("the queue of the SQLite store", () => {
     db.close();
 
     const store = open(path);
-    const [newer = ""] = queue(store, event("acme/a", "v1", "r:5000"));
-    expect(store.olderRunsOfImage(newer, ["queued"]).map((r) => r.id)).toEqual([
+    const [newer = ""] = await queue(store, event("acme/a", "v1", "r:5000"));
+    expect((await store.olderRunsOfImage(newer, ["queued"])).map((r) => r.id)).toEqual([
       "01AAAAAAAAAAAAAAAAAAAAAAAA",
     ]);
   });

@@ -1,5 +1,5 @@
-import type { RunState } from "../pipeline/run-states.js";
-import type { RunRecord } from "./run-store.js";
+import type { RunState } from "../../pipeline/run-states.js";
+import type { RunFilter, RunRecord } from "../run-store.js";
 import type { Prepare } from "./sqlite-run-actions.js";
 import { SELECT_RUN, toRecord, type RunRow } from "./sqlite-run-rows.js";
 
@@ -14,7 +14,8 @@ export const QUEUE_SQL = {
 };
 
 /**
- * The SQLite store's queue: what the scheduler picks, counts and supersedes. Every query
+ * The SQLite store's reads of runs, and its queue: what the scheduler picks, counts and
+ * supersedes. Every queue query
  * reads an index range (runs_queue, runs_by_image), so a long backlog does not make a pick
  * or a push slower.
  */
@@ -23,6 +24,37 @@ export class SqliteRunQueue {
     private readonly prepare: Prepare,
     private readonly newId: (now: number) => string,
   ) {}
+
+  /** Newest first, filtered, from before a cursor. */
+  list(filter: RunFilter): RunRecord[] {
+    const where: string[] = [];
+    const params: Record<string, string | number> = { limit: filter.limit };
+    const conditions = [
+      ["e.repository = @repository", "repository", filter.repository],
+      ["r.state = @state", "state", filter.state],
+      ["r.pipeline = @pipeline", "pipeline", filter.pipeline],
+      ["r.id < @before", "before", filter.before],
+    ] as const;
+    for (const [condition, name, value] of conditions) {
+      if (value === undefined) continue;
+      where.push(condition);
+      params[name] = value;
+    }
+    const sql = `${SELECT_RUN} ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+      ORDER BY r.id DESC LIMIT @limit`;
+    return this.prepare<[typeof params], RunRow>(sql).all(params).map(toRecord);
+  }
+
+  /** Oldest first. */
+  inStates(states: readonly RunState[]): RunRecord[] {
+    if (states.length === 0) return [];
+    const marks = states.map(() => "?").join(", ");
+    return this.prepare<string[], RunRow>(
+      `${SELECT_RUN} WHERE r.state IN (${marks}) ORDER BY r.id ASC`,
+    )
+      .all(...states)
+      .map(toRecord);
+  }
 
   next(pipeline: string, limit: number): RunRecord[] {
     return this.prepare<[string, number], RunRow>(QUEUE_SQL.next)

@@ -6,7 +6,7 @@ import {
   type ActionState,
   type ActionUpdate,
   type PlannedAction,
-} from "./run-store.js";
+} from "../run-store.js";
 
 /** How many calls an action's history keeps; the count goes on past it. */
 const KEPT_ATTEMPTS = 20;

@@ -1,4 +1,4 @@
-import type { RunState } from "../pipeline/run-states.js";
+import type { RunState } from "../../pipeline/run-states.js";
 
 /**
  * How many runs are in each state, read from the store once and then kept exact by the

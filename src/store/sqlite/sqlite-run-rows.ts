@@ -1,7 +1,7 @@
-import type { Verdict } from "../pipeline/outcome.js";
-import type { RunState } from "../pipeline/run-states.js";
-import type { SourceName } from "../sources/push-event.js";
-import type { RunRecord } from "./run-store.js";
+import type { Verdict } from "../../pipeline/outcome.js";
+import type { RunState } from "../../pipeline/run-states.js";
+import type { SourceName } from "../../sources/push-event.js";
+import type { RunRecord } from "../run-store.js";
 
 /** A row of `runs` joined with its event, as SELECT_RUN reads it. */
 export interface RunRow {

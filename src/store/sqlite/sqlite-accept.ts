@@ -1,0 +1,66 @@
+import type Database from "better-sqlite3";
+import { headKeyOf } from "../../sources/push-event.js";
+import type { AcceptItem, AcceptOutcome } from "../run-store.js";
+import type { Prepare } from "./sqlite-run-actions.js";
+import { imageKeyOf } from "./sqlite-run-rows.js";
+
+/**
+ * Records deliveries' events and their queued runs in one transaction, in order: an item is
+ * a duplicate when its head (headKeyOf) points at its dedupe key, else it moves the head.
+ */
+export function acceptDeliveries(
+  db: Database.Database,
+  prepare: Prepare,
+  newId: (now: number) => string,
+  items: readonly AcceptItem[],
+  now: Date,
+): AcceptOutcome[] {
+  const findHead = prepare<[string], { dedupe_key: string; event_id: string }>(
+    "SELECT dedupe_key, event_id FROM heads WHERE head_key = ?",
+  );
+  const moveHead = prepare(
+    `INSERT INTO heads (head_key, dedupe_key, event_id) VALUES (?, ?, ?)
+     ON CONFLICT (head_key) DO UPDATE SET dedupe_key = excluded.dedupe_key,
+       event_id = excluded.event_id`,
+  );
+  const insertEvent = prepare(
+    `INSERT INTO events (id, dedupe_key, source, registry, repository, tag, digest, pushed_at,
+       pusher, callback_url, received_at)
+     VALUES (@id, @dedupeKey, @source, @registry, @repository, @tag, @digest, @pushedAt,
+       @pusher, @callbackUrl, @receivedAt)`,
+  );
+  const insertRun = prepare(
+    `INSERT INTO runs (id, event_id, pipeline, state, image, created_at, updated_at)
+     VALUES (?, ?, ?, 'queued', ?, ?, ?)`,
+  );
+  const at = now.toISOString();
+  return db.transaction(() =>
+    items.map(({ event, dedupeKey, pipelines }): AcceptOutcome => {
+      // In order: the second of two equal items in one batch finds the first as its head.
+      const headKey = headKeyOf(event);
+      const head = findHead.get(headKey);
+      if (head?.dedupe_key === dedupeKey) return { kind: "duplicate", eventId: head.event_id };
+      const eventId = newId(now.getTime());
+      insertEvent.run({
+        id: eventId,
+        dedupeKey,
+        source: event.source,
+        registry: event.registry,
+        repository: event.repository,
+        tag: event.tag,
+        digest: event.digest ?? null,
+        pushedAt: event.pushedAt.toISOString(),
+        pusher: event.pusher ?? null,
+        callbackUrl: event.callbackUrl ?? null,
+        receivedAt: at,
+      });
+      moveHead.run(headKey, dedupeKey, eventId);
+      const runIds = pipelines.map((pipeline) => {
+        const runId = newId(now.getTime());
+        insertRun.run(runId, eventId, pipeline, imageKeyOf(event), at, at);
+        return runId;
+      });
+      return { kind: "recorded", eventId, runIds };
+    }),
+  )();
+}

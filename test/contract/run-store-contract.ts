@@ -1,0 +1,16 @@
+import { describe } from "vitest";
+import { actionsContract } from "./actions-contract.js";
+import { dedupeContract } from "./dedupe-contract.js";
+import { queueContract } from "./queue-contract.js";
+import { runsContract } from "./runs-contract.js";
+import type { StoreFactory } from "./store-factory.js";
+
+/** The suite every RunStore passes, so the engines cannot drift apart. */
+export function runStoreContract(name: string, factory: StoreFactory): void {
+  describe(`${name} keeps the RunStore contract`, () => {
+    runsContract(factory);
+    dedupeContract(factory);
+    queueContract(factory);
+    actionsContract(factory);
+  });
+}
