@@ -1,4 +1,5 @@
 import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:https";
 import { join } from "node:path";
@@ -22,8 +23,9 @@ export interface TlsEngine {
  * A second, real dockerd for one test file, listening only on a loopback TCP port with
  * --tlsverify and certificates made here with openssl: a CA, a server certificate for
  * 127.0.0.1, and a client certificate. It has its own data and exec roots, its own
- * containerd, no bridge and no iptables rules, so the engine the suite shares is untouched.
- * Needs root, as dockerd does.
+ * containerd, a bridge of its own and no iptables rules, so the engine the suite shares is
+ * untouched. Not --bridge=none: with it, dockerd deletes the default bridge interface,
+ * docker0, which is the shared engine's. Needs root, as dockerd does.
  */
 export async function startTlsEngine(): Promise<TlsEngine> {
   const dir = tempDir("pushgate-tls-engine-");
@@ -32,6 +34,10 @@ export async function startTlsEngine(): Promise<TlsEngine> {
   await makeCertificates(dir, certDir);
   const port = await freePort();
   writeFileSync(join(dir, "daemon.json"), "{}\n");
+  // At most 15 characters, as interface names are.
+  const bridge = `pgtls${randomBytes(4).toString("hex")}`;
+  await run("ip", ["link", "add", bridge, "type", "bridge"]);
+  await run("ip", ["link", "set", bridge, "up"]);
   let output = "";
   const daemon: ChildProcess = spawn(
     "dockerd",
@@ -45,7 +51,7 @@ export async function startTlsEngine(): Promise<TlsEngine> {
       `--tlscacert=${join(dir, "ca.pem")}`,
       `--tlscert=${join(dir, "server-cert.pem")}`,
       `--tlskey=${join(dir, "server-key.pem")}`,
-      "--bridge=none",
+      `--bridge=${bridge}`,
       "--iptables=false",
       "--ip-masq=false",
     ],
@@ -58,6 +64,7 @@ export async function startTlsEngine(): Promise<TlsEngine> {
   const stop = async (): Promise<void> => {
     if (daemon.exitCode === null && daemon.signalCode === null) daemon.kill("SIGTERM");
     await exited;
+    await run("ip", ["link", "del", bridge]).catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   };
   const client = {
