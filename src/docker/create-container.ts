@@ -8,21 +8,19 @@ const UNKNOWN_RUNTIME = /unknown runtime specified|unknown or invalid runtime na
 
 /**
  * Creates a container of a test (`what`: "test container", "service db") within
- * docker.callTimeout. When the engine does not know the runtime asked for, the error says
- * so and names the runtimes it does know, as `docker info` lists them.
+ * docker.callTimeout. A run that is cancelled meanwhile does not cut the call short: its
+ * container must exist, or not, to be removed. When the engine does not know the runtime
+ * asked for, the error says so and names the runtimes it does know (`docker info`).
  */
 export async function createContainer(
   docker: Dockerode,
   calls: EngineCalls,
   what: string,
   options: Dockerode.ContainerCreateOptions,
-  signal: AbortSignal,
 ): Promise<Dockerode.Container> {
   try {
-    return await calls.run(
-      `create ${what}`,
-      (abortSignal) => docker.createContainer({ ...options, abortSignal }),
-      signal,
+    return await calls.run(`create ${what}`, (abortSignal) =>
+      docker.createContainer({ ...options, abortSignal }),
     );
   } catch (error) {
     const runtime = options.HostConfig?.Runtime;

@@ -64,17 +64,19 @@ export class RunServices {
         CheckDuplicate: true,
         Labels: labelsOf(this.owner, "network"),
       };
-      this.network = await calls.run(
-        "create services network",
-        (abortSignal) => this.docker.createNetwork({ ...create, abortSignal }),
-        signal,
+      // Not cut short by a cancel (checked between calls): what was made must be known to be
+      // removed.
+      this.network = await calls.run("create services network", (abortSignal) =>
+        this.docker.createNetwork({ ...create, abortSignal }),
       );
       for (const spec of specs) {
+        signal.throwIfAborted();
         const options = createOptions(this.owner, spec, network, limits, lockdown);
         const what = `service ${spec.config.name}`;
-        const container = await createContainer(this.docker, calls, what, options, signal);
+        const container = await createContainer(this.docker, calls, what, options);
         this.containers.push(container);
-        await calls.run(`start ${what}`, (abortSignal) => container.start({ abortSignal }), signal);
+        signal.throwIfAborted();
+        await calls.run(`start ${what}`, (abortSignal) => container.start({ abortSignal }));
       }
     } catch (error) {
       if (signal.aborted) throw signal.reason;

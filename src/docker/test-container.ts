@@ -52,25 +52,18 @@ export class TestContainer {
     let container: Dockerode.Container | undefined;
     let attached: NodeJS.ReadWriteStream | undefined;
     try {
-      container = await createContainer(
-        this.docker,
-        calls,
-        "test container",
-        createOptions(spec),
-        signal,
-      );
+      // Creating, connecting and starting are not cut short by a cancel (the signal is
+      // checked between them): what the engine did must be known to be undone.
+      signal.throwIfAborted();
+      container = await createContainer(this.docker, calls, "test container", createOptions(spec));
       const { id } = container;
       if (spec.servicesNetwork && spec.network !== "none") {
         const network = this.docker.getNetwork(spec.servicesNetwork);
-        await calls.run(
-          "connect test container",
-          (abortSignal) => {
-            // dockerode reads abortSignal here too; its type definitions omit it.
-            const options: Dockerode.NetworkConnectOptions = { Container: id };
-            return network.connect(Object.assign(options, { abortSignal }));
-          },
-          signal,
-        );
+        await calls.run("connect test container", (abortSignal) => {
+          // dockerode reads abortSignal here too; its type definitions omit it.
+          const options: Dockerode.NetworkConnectOptions = { Container: id };
+          return network.connect(Object.assign(options, { abortSignal }));
+        });
       }
       const created = container;
       // The call ends when the stream is handed over; the stream lasts as long as the test.
@@ -81,11 +74,8 @@ export class TestContainer {
       );
       attached = stream;
       const outputDone = demuxStream(stream, spec.onOutput);
-      await calls.run(
-        "start test container",
-        (abortSignal) => created.start({ abortSignal }),
-        signal,
-      );
+      signal.throwIfAborted();
+      await calls.run("start test container", (abortSignal) => created.start({ abortSignal }));
       const { exitCode, timedOut } = await waitForExit(created, spec.timeoutMs, calls, signal);
       await Promise.race([outputDone, new Promise((r) => setTimeout(r, OUTPUT_GRACE_MS))]);
       const { State } = await calls.run("inspect test container", (abortSignal) =>

@@ -1,7 +1,7 @@
-import { request } from "node:http";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { sendFrom, type AnswerFrom } from "../support/http.js";
 import { runPushgateCommand } from "../support/spawn-pushgate.js";
 import { startTestPushgate, type TestPushgate } from "../support/start-test-pushgate.js";
 import { API_TOKEN, tempDir, testConfigYaml, WEBHOOK_TOKEN } from "../support/test-config.js";
@@ -21,31 +21,7 @@ async function pushgateWith(rest = "", auth = ""): Promise<TestPushgate> {
   return pushgate;
 }
 
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-/** A request sent from `from` (any 127.x.y.z is this machine), as another client would. */
-function send(
-  url: string,
-  options: { from: string; method?: string; headers?: Record<string, string>; body?: string },
-): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      { method: options.method ?? "GET", localAddress: options.from, headers: options.headers },
-      (res) => {
-        let body = "";
-        res.on("data", (chunk: Buffer) => (body += chunk.toString()));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      },
-    );
-    req.on("error", reject);
-    req.end(options.body);
-  });
-}
+const send = sendFrom;
 
 const push = JSON.stringify({ push_data: { tag: "v1" }, repository: { repo_name: "acme/web" } });
 const hook = (url: string, token: string, from: string, headers: Record<string, string> = {}) =>
@@ -62,7 +38,7 @@ describe("guessing tokens", () => {
   it("answers 429 with Retry-After after 20 wrong tokens from one address; others are not affected", async () => {
     const pushgate = await pushgateWith();
     const statuses: number[] = [];
-    let last: Answer | undefined;
+    let last: AnswerFrom | undefined;
     for (let i = 0; i < 25; i += 1) {
       last = await hook(pushgate.url, `guess-${i}-xxxxxxxx`, "127.0.0.2");
       statuses.push(last.status);
