@@ -5,9 +5,11 @@ import type { Config } from "./config/config.js";
 import { collectSecrets } from "./config/collect-secrets.js";
 import { configWarnings } from "./config/config-warnings.js";
 import { createDocker } from "./docker/create-docker.js";
+import { ComposeTestRunner } from "./docker/compose-test-runner.js";
 import { EngineCalls } from "./docker/engine-calls.js";
 import { engineRuntimes, runtimeProblems } from "./docker/engine-runtimes.js";
 import { ImageClient } from "./docker/image-client.js";
+import { ImageFiles } from "./docker/image-files.js";
 import { pingEngine } from "./docker/ping-engine.js";
 import { reapLeftovers } from "./docker/reap-leftovers.js";
 import { Reaper } from "./docker/reaper.js";
@@ -90,6 +92,8 @@ export async function startPushgate(
       store,
       images: new ImageClient(docker, calls),
       tests: new TestContainer(docker, calls),
+      imageFiles: new ImageFiles(docker, calls),
+      composer: new ComposeTestRunner(docker, calls),
       services: (owner) => new RunServices(docker, calls, owner),
       pipelines: config.pipelines,
       registries: config.registries,

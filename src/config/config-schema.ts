@@ -67,6 +67,7 @@ const service = Joi.object({
 });
 
 const test = Joi.object({
+  compose: Joi.alternatives(Joi.string().min(1), Joi.array().items(Joi.string().min(1)).min(1)),
   command: argv,
   env: stringMap.default({}),
   timeout: duration("10m"),
@@ -78,7 +79,10 @@ const test = Joi.object({
   }).default(),
   services: Joi.array().items(service).unique("name").default([]),
   ...testLockdown,
-}).default();
+})
+  .oxor("compose", "command")
+  .messages({ "object.oxor": "set test.compose or test.command, not both" })
+  .default();
 
 const pipeline = Joi.object({
   name: Joi.string()

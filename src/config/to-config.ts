@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import type {
   ActionConfig,
+  ComposeFileConfig,
   Config,
   DockerTlsFiles,
   JenkinsActionConfig,
@@ -47,7 +48,11 @@ type ValidatedAction =
 interface ValidatedPipeline extends Omit<PipelineConfig, "match" | "test" | "on"> {
   on: Record<keyof PipelineConfig["on"], ValidatedAction[]>;
   match: { repository: Globs; tags: Globs; sources?: PipelineConfig["match"]["sources"] };
-  test: Omit<PipelineConfig["test"], "timeoutMs" | "resources" | "services" | "tmpfs"> & {
+  test: Omit<
+    PipelineConfig["test"],
+    "compose" | "timeoutMs" | "resources" | "services" | "tmpfs"
+  > & {
+    compose?: string | string[];
     timeout: number;
     resources: { memory: number; cpus: number; pids: number };
     services: (Omit<ServiceConfig, "timeoutMs"> & { timeout: number })[];
@@ -100,10 +105,15 @@ function toAction(action: ValidatedAction): ActionConfig {
   return { webhook: withTimeoutMs(action.webhook) };
 }
 
-/** Maps the validated YAML onto the Config the code reads, and freezes it. */
+/**
+ * Maps the validated YAML onto the Config the code reads, and freezes it. `composeFiles`:
+ * each pipeline's `test.compose` files as read, by pipeline index; `fileSecrets`: what
+ * `${file:...}` read.
+ */
 export function toConfig(
   raw: ValidatedConfig,
   env: Env,
+  composeFiles: readonly (ComposeFileConfig[] | undefined)[] = [],
   fileSecrets: readonly string[] = [],
 ): Config {
   const port =
@@ -133,7 +143,7 @@ export function toConfig(
       backoffMs: raw.actions.backoff,
       maxBackoffMs: Math.max(raw.actions.backoff, raw.actions.maxBackoff),
     },
-    pipelines: raw.pipelines.map(({ match, test, on, ...rest }) => ({
+    pipelines: raw.pipelines.map(({ match, test, on, ...rest }, p) => ({
       ...rest,
       on: {
         success: on.success.map(toAction),
@@ -146,6 +156,7 @@ export function toConfig(
         ...(match.sources ? { sources: match.sources } : {}),
       },
       test: {
+        ...(composeFiles[p] ? { compose: composeFiles[p] } : {}),
         ...(test.command ? { command: test.command } : {}),
         env: test.env,
         timeoutMs: test.timeout,

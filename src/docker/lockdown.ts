@@ -18,8 +18,9 @@ const SERVICE_CAPS = DOCKER_DEFAULT_CAPS.filter((cap) => cap !== "NET_RAW");
 const LOG_CONFIG = { Type: "json-file", Config: { "max-size": "10m", "max-file": "1" } };
 
 /**
- * The HostConfig of the container that runs a test: not privileged, every capability
- * dropped, no-new-privileges, capped memory (no swap), CPU and pids, a bounded log, and the
+ * The HostConfig every container of a test gets, whether it runs the test's one command or
+ * a service of a Compose test file: not privileged, every capability dropped,
+ * no-new-privileges, capped memory (no swap), CPU and pids, a bounded log, and the
  * pipeline's lockdown (runtime, read-only root with its tmpfs mounts).
  */
 export function lockedDownHostConfig(

@@ -2,11 +2,12 @@ import type Dockerode from "dockerode";
 import { dockerFailure } from "./docker-error.js";
 import type { EngineCalls } from "./engine-calls.js";
 import { INSTANCE_LABEL, RUN_LABEL } from "./labels.js";
-import { removeContainer, removeNetwork } from "./remove-container.js";
+import { removeContainer, removeNetwork, removeVolume } from "./remove-container.js";
 
 export interface Reaped {
   containers: number;
   networks: number;
+  volumes: number;
 }
 
 type Labelled = { Id: string; Labels?: Record<string, string> };
@@ -17,10 +18,14 @@ export interface ReaperEngine {
   listNetworks(options: Dockerode.NetworkListOptions): Promise<Labelled[]>;
   getContainer(id: string): Pick<Dockerode.Container, "remove" | "id">;
   getNetwork(id: string): Pick<Dockerode.Network, "remove" | "id">;
+  listVolumes(options: { filters: Record<string, string[]>; abortSignal?: AbortSignal }): Promise<{
+    Volumes: { Name: string; Labels: Record<string, string> | null }[] | null;
+  }>;
+  getVolume(name: string): Pick<Dockerode.Volume, "remove" | "name">;
 }
 
 /**
- * Removes containers and networks this pushgate instance created for runs that are not
+ * Removes containers, networks and volumes this pushgate instance created for runs that are not
  * being executed (left behind by a crash or a lost engine connection). Another instance's
  * objects, told apart by the pushgate.instance label, are never touched.
  */
@@ -46,7 +51,12 @@ export class Reaper {
         )
       ).filter((n) => !isActive(n.Labels?.[RUN_LABEL] ?? ""));
       await Promise.all(networks.map((n) => removeNetwork(docker.getNetwork(n.Id), calls)));
-      return { containers: containers.length, networks: networks.length };
+      const { Volumes } = await calls.run("list volumes", (abortSignal) =>
+        docker.listVolumes({ filters, abortSignal }),
+      );
+      const volumes = (Volumes ?? []).filter((v) => !isActive(v.Labels?.[RUN_LABEL] ?? ""));
+      await Promise.all(volumes.map((v) => removeVolume(docker.getVolume(v.Name), calls)));
+      return { containers: containers.length, networks: networks.length, volumes: volumes.length };
     } catch (error) {
       throw dockerFailure("reaping leftovers", error, calls.host);
     }

@@ -1,5 +1,6 @@
 import type Dockerode from "dockerode";
 import type { ServiceConfig } from "../config/config.js";
+import { copyLastLines } from "./copy-last-lines.js";
 import { createContainer } from "./create-container.js";
 import { DockerError, dockerFailure, engineMessage } from "./docker-error.js";
 import type { EngineCalls } from "./engine-calls.js";
@@ -18,9 +19,6 @@ export interface ServiceLimits {
   memoryBytes: number;
   pids: number;
 }
-
-/** Lines of a failed service's log kept in the run's output. */
-const LOG_LINES_ON_FAILURE = 50;
 
 /**
  * A run's service containers (the database its test needs) on a network of their own with
@@ -91,7 +89,7 @@ export class RunServices {
         } catch (error) {
           if (signal.aborted) throw signal.reason;
           if (error instanceof DockerError) throw error;
-          await copyLogs(container, `service ${spec.config.name}`, calls, onOutput);
+          await copyLastLines(container, `service ${spec.config.name}`, calls, onOutput);
           throw new DockerError(
             "service_failed",
             `service ${spec.config.name} ${engineMessage(error)}`,
@@ -128,26 +126,4 @@ function createOptions(
     HostConfig: serviceHostConfig(limits, network, spec.config, lockdown),
     NetworkingConfig: { EndpointsConfig: { [network]: { Aliases: [name] } } },
   };
-}
-
-async function copyLogs(
-  container: Dockerode.Container,
-  stream: string,
-  calls: EngineCalls,
-  onOutput: (stream: string, data: Buffer) => void,
-): Promise<void> {
-  try {
-    const logs = await calls.run(`logs of ${stream}`, (abortSignal) =>
-      container.logs({ stdout: true, stderr: true, tail: LOG_LINES_ON_FAILURE, abortSignal }),
-    );
-    // Without a TTY the answer is multiplexed: 8-byte frame headers before each piece.
-    let rest = Buffer.isBuffer(logs) ? logs : Buffer.from(String(logs));
-    while (rest.length >= 8) {
-      const size = rest.readUInt32BE(4);
-      onOutput(stream, rest.subarray(8, 8 + size));
-      rest = rest.subarray(8 + size);
-    }
-  } catch {
-    // the logs only help explain the failure; the failure itself is reported either way
-  }
 }

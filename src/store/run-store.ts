@@ -25,6 +25,8 @@ export interface RunRecord {
   event: StoredEvent;
   /** The digest actually pulled and tested. */
   imageDigest?: string;
+  /** Where the tested image was built from, as its labels say (OCI or label-schema). */
+  source?: RunSource;
   exitCode?: number;
   /** What the test said, stored before actions start (state acting) and kept after. */
   verdict?: Verdict;
@@ -35,6 +37,12 @@ export interface RunRecord {
   steps: Record<string, StepTiming>;
   /** The run this one retries (POST /api/runs/:id/retry). */
   retryOf?: string;
+}
+
+/** An image's source repository and commit, from its labels; either may be unknown. */
+export interface RunSource {
+  url?: string;
+  revision?: string;
 }
 
 /** One event of a delivery to record, with the pipelines it matched. */
@@ -60,6 +68,7 @@ export interface RunFilter {
 export interface RunUpdate {
   reason?: string | null;
   imageDigest?: string | null;
+  source?: RunSource | null;
   exitCode?: number | null;
   attempt?: number;
   verdict?: Verdict | null;

@@ -3,6 +3,7 @@ import { actionsContract } from "./actions-contract.js";
 import { dedupeContract } from "./dedupe-contract.js";
 import { queueContract } from "./queue-contract.js";
 import { runsContract } from "./runs-contract.js";
+import { sourceContract } from "./source-contract.js";
 import type { StoreFactory } from "./store-factory.js";
 
 /** The suite every RunStore passes, so the engines cannot drift apart. */
@@ -12,5 +13,6 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
     dedupeContract(factory);
     queueContract(factory);
     actionsContract(factory);
+    sourceContract(factory);
   });
 }

@@ -6,6 +6,8 @@ import { parseConfig } from "../../src/config/load-config.js";
 import { createDocker } from "../../src/docker/create-docker.js";
 import { EngineCalls } from "../../src/docker/engine-calls.js";
 import { ImageClient } from "../../src/docker/image-client.js";
+import { ImageFiles } from "../../src/docker/image-files.js";
+import { ComposeTestRunner } from "../../src/docker/compose-test-runner.js";
 import { RunServices } from "../../src/docker/run-services.js";
 import { TestContainer } from "../../src/docker/test-container.js";
 import { createLogger } from "../../src/observability/logger.js";
@@ -72,6 +74,8 @@ async function setUp(options: { concurrency?: number; performActions?: PerformAc
     store,
     images: new ImageClient(docker, calls),
     tests: new TestContainer(docker, calls),
+    imageFiles: new ImageFiles(docker, calls),
+    composer: new ComposeTestRunner(docker, calls),
     services: (owner) => new RunServices(docker, calls, owner),
     pipelines: config.pipelines,
     registries: config.registries,

@@ -15,6 +15,21 @@ const argv = (script: string) => JSON.stringify(["sh", "-c", script]);
 /** gVisor's own kernel, as its /proc/version says: not the host's. */
 const GVISOR_KERNEL = "Linux version 4.4.0 #1 SMP Sun Jan 10 15:06:54 PST 2016";
 let pushgate: TestPushgate;
+/** A Compose test file whose every container reports its kernel, its user and its root. */
+const composeDir = tempDir();
+const REPORT =
+  "cat /proc/version; id -u; echo x > /tmp/x && echo tmp-ok; echo y > /scratch/y || echo root-ro";
+const COMPOSE = `services:
+  sut:
+    build: .
+    command: ["sh", "-c", "${REPORT}; exit 1"]
+    depends_on:
+      db: { condition: service_completed_successfully }
+  db:
+    image: \${IMAGE_NAME}
+    user: root
+    command: ["sh", "-c", "${REPORT}"]
+`;
 
 const pipelines = `
   - name: gvisor
@@ -35,6 +50,13 @@ const pipelines = `
       user: "65534:65534"
       tmpfs: [/work]
       command: ${argv("id && echo a > /tmp/a && echo b > /work/b && cat /tmp/a /work/b")}
+  - name: compose
+    match: { repository: "${ns}/app", tags: [compose] }
+    test:
+      compose: "${join(composeDir, "lockdown.test.yml")}"
+      runtime: runsc
+      readOnly: true
+      user: "65534:65534"
   - name: caps
     match: { repository: "${ns}/app", tags: [caps] }
     test:
@@ -60,6 +82,11 @@ beforeAll(async () => {
     ...["gvisor", "nosuch", "ro", "ro-user", "caps"].map((tag) =>
       buildTestImage({ reference: `${registry}/${ns}/app:${tag}`, lines: ['CMD ["true"]'] }),
     ),
+    // A folder anyone may write to: only a read-only root stops the write.
+    buildTestImage({
+      reference: `${registry}/${ns}/app:compose`,
+      lines: ["RUN mkdir -m 777 /scratch"],
+    }),
     // Serves its own effective capabilities, as /proc/self/status shows them inside it.
     buildTestImage({
       reference: `${registry}/${ns}/capsd:v1`,
@@ -68,6 +95,7 @@ beforeAll(async () => {
       ],
     }),
   ]);
+  writeFileSync(join(composeDir, "lockdown.test.yml"), COMPOSE);
   pushgate = await startTestPushgate(
     `registries: [{ host: docker.io, mirror: "${registry}" }]
 docker: { concurrency: 2 }
@@ -130,6 +158,24 @@ describe("test.readOnly and test.user", () => {
     const run = await runOf("ro-user");
     expect(run.state, run.output).toBe("passed");
     expect(run.output).toMatch(/^uid=65534 gid=65534( groups=65534)?\na\nb\n$/);
+  });
+});
+
+describe("a Compose test file", () => {
+  it("runs every container of it under the pipeline's runtime, user and read-only root", async () => {
+    const run = await runOf("compose");
+    // sut exits 1 on purpose: the run fails, and the service's last lines are kept too.
+    expect(run.state, run.output).toBe("failed");
+    const lines = run.output.split("\n");
+    const service = lines.filter((line) => line.startsWith("[service db] ")).join("\n");
+    const sut = lines.filter((line) => !line.startsWith("[service ")).join("\n");
+    // The file's `user: root` gives way to test.user.
+    for (const output of [service, sut]) {
+      expect(output).toContain(GVISOR_KERNEL);
+      expect(output).toMatch(/(^|\] )65534$/m);
+      expect(output).toContain("tmp-ok");
+      expect(output).toContain("sh: can't create /scratch/y: Read-only file system");
+    }
   });
 });
 

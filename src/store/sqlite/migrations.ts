@@ -113,4 +113,7 @@ export const MIGRATIONS: readonly string[] = [
                ELSE source || '|' || registry || '|' || repository || '|' || tag END AS head_key
            FROM events))
      WHERE newest = 1;`,
+  // image_source: the tested image's source repository and commit (JSON), read from its labels
+  // when its test starts, so actions after a restart still know {{revision}}.
+  `ALTER TABLE runs ADD COLUMN image_source TEXT;`,
 ];

@@ -1,7 +1,7 @@
 import type { Verdict } from "../../pipeline/outcome.js";
 import type { RunState } from "../../pipeline/run-states.js";
 import type { SourceName } from "../../sources/push-event.js";
-import type { RunRecord } from "../run-store.js";
+import type { RunRecord, RunSource } from "../run-store.js";
 
 /** A row of `runs` joined with its event, as SELECT_RUN reads it. */
 export interface RunRow {
@@ -11,6 +11,7 @@ export interface RunRow {
   reason: string | null;
   attempt: number;
   image_digest: string | null;
+  image_source: string | null;
   exit_code: number | null;
   verdict: Verdict | null;
   steps: string;
@@ -59,6 +60,7 @@ export function toRecord(row: RunRow): RunRecord {
       receivedAt: new Date(row.received_at),
     },
     ...(row.image_digest !== null ? { imageDigest: row.image_digest } : {}),
+    ...(row.image_source !== null ? { source: JSON.parse(row.image_source) as RunSource } : {}),
     ...(row.exit_code !== null ? { exitCode: row.exit_code } : {}),
     ...(row.verdict !== null ? { verdict: row.verdict } : {}),
     createdAt: new Date(row.created_at),

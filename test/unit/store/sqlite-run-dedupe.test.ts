@@ -142,7 +142,9 @@ describe("upgrading a store whose dedupe keys were unique", () => {
     expect(before.runs).toHaveLength(4);
 
     const store = open(path);
-    expect(rowsOf(path)).toEqual(before);
+    // Columns later migrations add arrive empty.
+    const runs = before.runs?.map((row) => ({ ...(row as object), image_source: null }));
+    expect(rowsOf(path)).toEqual({ ...before, runs });
     expect(await store.getRun("R2")).toMatchObject({
       retryOf: "R1",
       event: { id: ids.a, digest: A },
