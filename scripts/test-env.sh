@@ -3,8 +3,11 @@
 #   - a Docker engine that answers `docker info` (on Debian/Ubuntu as root, installs
 #     docker.io and starts dockerd when none answers; it is left running for the next run);
 #   - a distribution registry (Debian's docker-registry) on 127.0.0.1, on a free port;
-#   - tiny test images with no base image (FROM scratch + static busybox), pushed there.
-# The command sees PUSHGATE_TEST_REGISTRY (host:port) and PUSHGATE_TEST_BASE_IMAGE.
+#   - tiny test images with no base image (FROM scratch + static busybox), pushed there;
+#   - a PostgreSQL cluster of its own (Debian's postgresql) on a free loopback port, in a
+#     temporary folder removed on exit (scripts/postgres-env.sh).
+# The command sees PUSHGATE_TEST_REGISTRY (host:port), PUSHGATE_TEST_BASE_IMAGE and
+# PUSHGATE_TEST_DATABASE_URL.
 # TEST_ENV_TOOLS names further commands the command needs, each installed from the Debian
 # package of the same name when missing (the benchmarks: TEST_ENV_TOOLS="wrk webhook").
 # Usage: scripts/test-env.sh vitest run [args...]
@@ -13,7 +16,9 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 state="$root/.test-env"
 mkdir -p "$state"
-PACKAGES=(docker.io docker-registry busybox-static)
+PACKAGES=(docker.io docker-registry busybox-static postgresql)
+# shellcheck source=scripts/postgres-env.sh
+. "$root/scripts/postgres-env.sh"
 
 say() { printf 'test-env: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
@@ -28,6 +33,7 @@ missing_tools() {
   command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
   command -v docker-registry >/dev/null 2>&1 || missing+=(docker-registry)
   busybox_path >/dev/null || missing+=(busybox-static)
+  postgres_bindir >/dev/null || missing+=(postgresql)
   local tool
   for tool in ${TEST_ENV_TOOLS:-}; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
@@ -52,7 +58,7 @@ ensure_tools() {
   missing=$(missing_tools)
   [ -z "$missing" ] && return 0
   if ! can_install; then
-    die "missing: $(echo "$missing" | tr '\n' ' ')— install Docker (an engine answering 'docker info'), the distribution registry ('registry' binary, Debian package docker-registry), a static busybox (Debian package busybox-static) and ${TEST_ENV_TOOLS:-nothing else}, then run again."
+    die "missing: $(echo "$missing" | tr '\n' ' ')— install Docker (an engine answering 'docker info'), the distribution registry ('registry' binary, Debian package docker-registry), a static busybox (Debian package busybox-static), PostgreSQL (Debian package postgresql) and ${TEST_ENV_TOOLS:-nothing else}, then run again."
   fi
   local packages
   mapfile -t packages < <(printf '%s\n' "${PACKAGES[@]}" $missing | sort -u)
@@ -134,6 +140,7 @@ DOCKERFILE
 cleanup() {
   [ -n "${registry_pid:-}" ] && kill "$registry_pid" 2>/dev/null || true
   [ -n "${registry_dir:-}" ] && rm -rf "$registry_dir"
+  stop_postgres
 }
 trap cleanup EXIT
 
@@ -141,10 +148,12 @@ ensure_tools
 ensure_engine
 start_registry
 build_images
-say "engine $(docker version --format '{{.Server.Version}}'), registry $registry, base image $base"
+start_postgres
+say "engine $(docker version --format '{{.Server.Version}}'), registry $registry, base image $base, PostgreSQL $PUSHGATE_TEST_DATABASE_URL"
 
 export PUSHGATE_TEST_REGISTRY="$registry"
 export PUSHGATE_TEST_BASE_IMAGE="$base"
+export PUSHGATE_TEST_DATABASE_URL
 set +e
 "$@"
 status=$?

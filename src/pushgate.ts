@@ -62,7 +62,9 @@ export async function startPushgate(
     ...(options.logStream ? { stream: options.logStream } : {}),
   });
   let stopping: Promise<void> | undefined;
-  const store = await openStore(config);
+  const store = await openStore(config, {
+    onIdleError: (error) => logger.warn("database connection lost", { error: error.message }),
+  });
   const instanceId = await store.instanceId();
   const dockerHost = config.docker.host;
   const docker = createDocker(dockerHost);

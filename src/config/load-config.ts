@@ -38,17 +38,38 @@ export function parseConfig(text: string, env: Env, file = "config"): Config {
   }
   const interpolated = interpolateEnv(document.toJS() ?? {}, env);
   const problems = interpolated.problems.map((p) => `${p.path}: ${p.message}`);
+  const fromEnv = withDatabaseUrl(interpolated.value, env);
 
-  const result = configSchema.validate(interpolated.value, {
+  const result = configSchema.validate(fromEnv.value, {
     abortEarly: false,
     errors: { label: false },
   });
   if (result.error) {
-    problems.push(...formatJoiErrors(result.error).map((p) => `${p.path}: ${p.message}`));
+    problems.push(
+      ...formatJoiErrors(result.error).map(
+        (p) => `${p.path === "store.url" ? fromEnv.urlFrom : p.path}: ${p.message}`,
+      ),
+    );
   } else {
     problems.push(...checkActionNeeds(result.value as ValidatedConfig));
   }
   if (problems.length > 0) throw new ConfigError(file, problems);
 
   return toConfig(result.value as ValidatedConfig, env);
+}
+
+/**
+ * DATABASE_URL selects PostgreSQL when the file names no store (neither store.path nor
+ * store.url); what the file says wins. Also tells where the URL came from, for errors.
+ */
+function withDatabaseUrl(value: unknown, env: Env): { value: unknown; urlFrom: string } {
+  const config = (value ?? {}) as Record<string, unknown>;
+  const store = (config.store ?? {}) as Record<string, unknown>;
+  if (!env.DATABASE_URL || typeof store !== "object" || "path" in store || "url" in store) {
+    return { value, urlFrom: "store.url" };
+  }
+  return {
+    value: { ...config, store: { ...store, url: env.DATABASE_URL } },
+    urlFrom: "DATABASE_URL",
+  };
 }

@@ -15,8 +15,9 @@ type Globs = string | string[];
 /** The config as the schema leaves it: YAML names, units already converted. */
 export interface ValidatedConfig extends Omit<
   Config,
-  "auth" | "limits" | "docker" | "actions" | "shutdown" | "pipelines"
+  "auth" | "limits" | "docker" | "actions" | "shutdown" | "pipelines" | "store"
 > {
+  store: { path?: string; url?: string; lease: number; instance?: string };
   auth: Omit<Config["auth"], "githubWebhookSecrets"> & { githubWebhookSecret?: string | string[] };
   limits: { body: number; dedupeTtl: number; backlog: number };
   actions: { timeout: number; attempts: number; backoff: number; maxBackoff: number };
@@ -68,8 +69,14 @@ export function toConfig(raw: ValidatedConfig, env: Env): Config {
   const port =
     env.PORT !== undefined && /^\d+$/.test(env.PORT) ? Number(env.PORT) : raw.listen.port;
   const { githubWebhookSecret, ...auth } = raw.auth;
+  const { path, url, lease, instance } = raw.store;
   const config: Config = {
     ...raw,
+    store: {
+      ...(url !== undefined ? { url } : { path: path ?? "./data/pushgate.db" }),
+      leaseMs: lease,
+      ...(instance !== undefined ? { instance } : {}),
+    },
     listen: { ...raw.listen, port },
     auth: { ...auth, githubWebhookSecrets: list(githubWebhookSecret ?? []) },
     limits: {

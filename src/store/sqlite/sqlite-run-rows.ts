@@ -33,11 +33,6 @@ export interface RunRow {
 export const SELECT_RUN = `SELECT r.*, e.source, e.registry, e.repository, e.tag, e.digest, e.pushed_at,
   e.pusher, e.callback_url, e.received_at FROM runs r JOIN events e ON e.id = r.event_id`;
 
-/** The image a run tests, as runs.image stores it: "registry/repository:tag". */
-export function imageKeyOf(event: { registry: string; repository: string; tag: string }): string {
-  return `${event.registry}/${event.repository}:${event.tag}`;
-}
-
 /** A row as the RunRecord the rest of pushgate reads. */
 export function toRecord(row: RunRow): RunRecord {
   return {

@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+import { checkConfig } from "../../../src/cli/check-config.js";
+import { collectSecrets } from "../../../src/config/collect-secrets.js";
+import { ConfigError } from "../../../src/config/config-error.js";
+import { parseConfig } from "../../../src/config/load-config.js";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { tempDir } from "../../support/test-config.js";
+
+const AUTH = "auth: { webhookTokens: [hook-token-1], apiToken: api-token-1 }\n";
+const URL = "postgres://pushgate:s3cret-pass@db.example:5432/pushgate?sslmode=verify-full";
+
+function problemsOf(text: string, env: Record<string, string> = {}): readonly string[] {
+  try {
+    parseConfig(text, env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("the store setting", () => {
+  it("is a SQLite file by default, with a 30 s lease", () => {
+    expect(parseConfig(AUTH, {}).store).toEqual({ path: "./data/pushgate.db", leaseMs: 30_000 });
+  });
+
+  it("selects PostgreSQL with store.url, sslmode and all, and takes a lease and an instance", () => {
+    const config = parseConfig(`${AUTH}store: { url: "${URL}", lease: 45s, instance: r-1 }`, {});
+    expect(config.store).toEqual({ url: URL, leaseMs: 45_000, instance: "r-1" });
+  });
+
+  it("takes DATABASE_URL when the file names no store, and the file's store when it does", () => {
+    expect(parseConfig(AUTH, { DATABASE_URL: URL }).store.url).toBe(URL);
+    expect(parseConfig(`${AUTH}store: { lease: 1m }`, { DATABASE_URL: URL }).store).toEqual({
+      url: URL,
+      leaseMs: 60_000,
+    });
+    const file = parseConfig(`${AUTH}store: { path: ./runs.db }`, { DATABASE_URL: URL });
+    expect(file.store).toEqual({ path: "./runs.db", leaseMs: 30_000 });
+  });
+
+  it("names what is wrong: both engines, a URL of another kind, from the file or the environment", () => {
+    expect(problemsOf(`${AUTH}store: { path: ./a.db, url: "${URL}" }`)).toEqual([
+      "store: set store.path (SQLite) or store.url (PostgreSQL), not both",
+    ]);
+    expect(problemsOf(`${AUTH}store: { url: "mysql://db/x" }`)).toEqual([
+      "store.url: must be a postgres:// URL",
+    ]);
+    expect(problemsOf(AUTH, { DATABASE_URL: "mysql://db/x" })).toEqual([
+      "DATABASE_URL: must be a postgres:// URL",
+    ]);
+    expect(problemsOf(`${AUTH}store: { url: "${URL}", instance: "a b" }`)).toEqual([
+      "store.instance: must be letters, digits, . _ - (at most 64)",
+    ]);
+  });
+
+  it("keeps the database password out of logs and out of check-config", () => {
+    const config = parseConfig(`${AUTH}store: { url: "${URL}" }`, {});
+    expect(collectSecrets(config)).toEqual(expect.arrayContaining([URL, "s3cret-pass"]));
+    const file = join(tempDir(), "pushgate.yml");
+    writeFileSync(file, `${AUTH}store: { url: "${URL}" }\n`);
+    let stdout = "";
+    const io = { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: () => true } };
+    expect(checkConfig([file], {}, io)).toBe(0);
+    expect(stdout).toContain(
+      "  store      PostgreSQL pushgate@db.example:5432/pushgate (lease 30s, sslmode=verify-full)",
+    );
+    expect(stdout).not.toContain("s3cret");
+  });
+});
