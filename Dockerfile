@@ -36,6 +36,7 @@ FROM ${NODE_IMAGE}
 ENV NODE_ENV=production \
     NODE_OPTIONS="--max-old-space-size=256 --max-semi-space-size=2" \
     PUSHGATE_CONFIG=/config/pushgate.yml \
+    PUSHGATE_IN_IMAGE=1 \
     PORT=8080
 # A fixed non-root uid/gid, so volume ownership is predictable. To reach the Docker socket the
 # container is given the socket's group at run time (--group-add / compose group_add), or

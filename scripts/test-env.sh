@@ -6,8 +6,10 @@
 #   - tiny test images with no base image (FROM scratch + static busybox), pushed there;
 #   - a PostgreSQL cluster of its own (Debian's postgresql) on a free loopback port, in a
 #     temporary folder removed on exit (scripts/postgres-env.sh).
-# The command sees PUSHGATE_TEST_REGISTRY (host:port), PUSHGATE_TEST_BASE_IMAGE and
-# PUSHGATE_TEST_DATABASE_URL.
+# The command sees PUSHGATE_TEST_REGISTRY (host:port), PUSHGATE_TEST_BASE_IMAGE,
+# PUSHGATE_TEST_DATABASE_URL and PUSHGATE_TEST_SUITE: every image built from the base
+# carries the label pushgate-test.suite=<that id>, and all of them are removed from the
+# engine at the end.
 # TEST_ENV_TOOLS names further commands the command needs, each installed from the Debian
 # package of the same name when missing (the benchmarks: TEST_ENV_TOOLS="wrk webhook").
 # Usage: scripts/test-env.sh vitest run [args...]
@@ -120,10 +122,11 @@ build_images() {
   busybox=$(busybox_path) || die "no static busybox found"
   ctx=$(mktemp -d "$state/image.XXXXXX")
   cp "$busybox" "$ctx/busybox"
-  cat >"$ctx/Dockerfile" <<'DOCKERFILE'
+  cat >"$ctx/Dockerfile" <<DOCKERFILE
 FROM scratch
 COPY busybox /bin/busybox
 RUN ["/bin/busybox", "--install", "-s", "/bin"]
+LABEL pushgate-test.suite=$suite
 DOCKERFILE
   base="$registry/pushgate-test/busybox:latest"
   docker build -q -t "$base" "$ctx" >/dev/null 2>"$ctx/build.log" || { cat "$ctx/build.log" >&2; die "building the test base image failed"; }
@@ -137,13 +140,24 @@ DOCKERFILE
   rm -rf "$ctx"
 }
 
+# Every image built from the base (it inherits the label), whatever its tags: pulled copies
+# share the image ID, so they go too.
+remove_suite_images() {
+  local ids
+  [ -n "${suite:-}" ] || return 0
+  ids=$(docker images -a -q --filter "label=pushgate-test.suite=$suite" 2>/dev/null | sort -u)
+  [ -z "$ids" ] || docker rmi -f $ids >/dev/null 2>&1 || true
+}
+
 cleanup() {
   [ -n "${registry_pid:-}" ] && kill "$registry_pid" 2>/dev/null || true
   [ -n "${registry_dir:-}" ] && rm -rf "$registry_dir"
+  remove_suite_images
   stop_postgres
 }
 trap cleanup EXIT
 
+suite=$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
 ensure_tools
 ensure_engine
 start_registry
@@ -154,6 +168,7 @@ say "engine $(docker version --format '{{.Server.Version}}'), registry $registry
 export PUSHGATE_TEST_REGISTRY="$registry"
 export PUSHGATE_TEST_BASE_IMAGE="$base"
 export PUSHGATE_TEST_DATABASE_URL
+export PUSHGATE_TEST_SUITE="$suite"
 set +e
 "$@"
 status=$?

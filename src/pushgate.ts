@@ -3,6 +3,7 @@ import { createAxiosHttpClient } from "./actions/create-axios-http-client.js";
 import { createPerformActions } from "./actions/perform-actions.js";
 import type { Config } from "./config/config.js";
 import { collectSecrets } from "./config/collect-secrets.js";
+import { configWarnings } from "./config/config-warnings.js";
 import { createDocker } from "./docker/create-docker.js";
 import { ImageClient } from "./docker/image-client.js";
 import { pingEngine } from "./docker/ping-engine.js";
@@ -45,6 +46,10 @@ export interface RunningPushgate {
    * `graceMs`), stops and requeues the rest, closes the server and the store.
    */
   stop(options?: { graceMs?: number }): Promise<void>;
+  /** Runs being pulled or tested now. */
+  runningTests(): number;
+  /** Cuts a stop's grace short: running tests are stopped now and their runs requeued. */
+  stopNow(): void;
 }
 
 /** Pause between tries to reap leftovers while the engine cannot be reached. */
@@ -149,6 +154,7 @@ export async function startPushgate(
 
   const { server, url } = await listen(app, config.listen);
   logger.info("listening", { url, pipelines: config.pipelines.map((p) => p.name) });
+  for (const warning of configWarnings(config)) logger.warn("config warning", { warning });
 
   // Leftovers of a previous process are reaped before runs start. An engine that is down
   // stops nothing: runs then end `errored` saying so, pushgate keeps serving, and the reap is
@@ -178,5 +184,12 @@ export async function startPushgate(
       logger.info("stopped");
     })());
 
-  return { url, server, logger, stop };
+  return {
+    url,
+    server,
+    logger,
+    stop,
+    runningTests: () => scheduler.executingCount(),
+    stopNow: () => scheduler.stopNow(),
+  };
 }

@@ -1,5 +1,6 @@
 import type { Config, PipelineConfig } from "../config/config.js";
 import { ConfigError } from "../config/config-error.js";
+import { configWarnings } from "../config/config-warnings.js";
 import { formatDuration } from "../config/format-duration.js";
 import { loadConfig, type Env } from "../config/load-config.js";
 import { imageNameOf } from "../pipeline/image-name.js";
@@ -56,9 +57,20 @@ export function checkConfig(args: readonly string[], env: Env, io: CliStreams): 
   io.stdout.write(describeConfig(file, config));
   // As intake does: a registry's aliases name the registry itself.
   const resolveRegistry = compileRegistryResolver(config.registries);
+  const matched = new Set<string>();
   for (const image of images) {
     const resolved = { ...image, registry: resolveRegistry(image.registry) };
-    io.stdout.write(`${describeMatches(image, resolved, config.pipelines)}\n`);
+    const names = matchingPipelines(resolved, config.pipelines);
+    names.forEach((name) => matched.add(name));
+    io.stdout.write(`${describeMatches(image, resolved, names, config.pipelines)}\n`);
+  }
+  const unmatched = images.length
+    ? config.pipelines
+        .filter((p) => !matched.has(p.name))
+        .map((p) => `pipeline ${p.name}: none of the images given matches it`)
+    : [];
+  for (const warning of [...configWarnings(config), ...unmatched]) {
+    io.stdout.write(`warning: ${warning}\n`);
   }
   return 0;
 }
@@ -79,30 +91,35 @@ function describeConfig(file: string, config: Config): string {
   ].join("\n");
 }
 
+/** The pipelines a push of `image` would run, whichever source announces it. */
+function matchingPipelines(image: ImageReference, pipelines: readonly PipelineConfig[]): string[] {
+  // Sources are shown rather than guessed: the same image may be announced by several.
+  const anySource = pipelines.map(({ match: { sources: _sources, ...match }, ...rest }) => ({
+    ...rest,
+    match,
+  }));
+  return compilePipelineMatcher(anySource)({
+    source: image.registry === "docker.io" ? "dockerhub" : "registry",
+    registry: image.registry,
+    repository: image.repository,
+    tag: image.tag,
+    pushedAt: new Date(0),
+  }).map((p) => p.name);
+}
+
 function describeMatches(
   given: ImageReference,
   image: ImageReference,
+  matched: readonly string[],
   pipelines: readonly PipelineConfig[],
 ): string {
   const label =
     given.registry === image.registry
       ? `${imageNameOf(image)}:${image.tag}`
       : `${imageNameOf(given)}:${given.tag} (registry ${image.registry})`;
-  // Sources are shown rather than guessed: the same image may be announced by several.
-  const anySource = pipelines.map(({ match: { sources: _sources, ...match }, ...rest }) => ({
-    ...rest,
-    match,
-  }));
-  const matched = compilePipelineMatcher(anySource)({
-    source: image.registry === "docker.io" ? "dockerhub" : "registry",
-    registry: image.registry,
-    repository: image.repository,
-    tag: image.tag,
-    pushedAt: new Date(0),
-  });
   if (matched.length === 0)
     return `${label} → no pipeline matches (the push is answered "ignored")`;
-  const names = matched.map(({ name }) => {
+  const names = matched.map((name) => {
     const sources = pipelines.find((p) => p.name === name)?.match.sources;
     return sources ? `${name} (only when sent by ${sources.join(", ")})` : name;
   });

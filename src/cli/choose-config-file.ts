@@ -1,4 +1,5 @@
 import type { Env } from "../config/load-config.js";
+import { checkConfigCommand, type HowStarted } from "./how-started.js";
 
 export const DEFAULT_CONFIG = "./pushgate.yml";
 
@@ -23,12 +24,20 @@ export function chooseConfigFile(
 }
 
 /** What to do when the chosen config file does not exist (e.g. a container with none mounted). */
-export function missingConfigMessage(file: string, exampleFile: string): string {
+export function missingConfigMessage(file: string, exampleFile: string, how: HowStarted): string {
+  const example =
+    how === "image"
+      ? "the example (docker run --rm --entrypoint cat IMAGE pushgate.example.yml > pushgate.yml)"
+      : `the example, ${exampleFile}`;
+  const use =
+    how === "image"
+      ? `  Then mount it: -v "$PWD/pushgate.yml:/config/pushgate.yml:ro"`
+      : "  Then set PUSHGATE_CONFIG to it, or name it ./pushgate.yml where pushgate starts.";
   return [
     `pushgate: no config file at ${file}.`,
-    `  Start from the example, ${exampleFile} (from the image: docker run --rm --entrypoint cat IMAGE pushgate.example.yml),`,
-    "  set auth.webhookTokens, auth.apiToken and pipelines, and check it: pushgate check-config FILE.yml acme/web:latest",
-    `  Then set PUSHGATE_CONFIG to it, or in Docker mount it: -v "$PWD/pushgate.yml:/config/pushgate.yml:ro"`,
+    `  Start from ${example},`,
+    `  set auth.webhookTokens, auth.apiToken and pipelines, and check it: ${checkConfigCommand(how, "pushgate.yml", "acme/web:latest")}`,
+    use,
     "",
   ].join("\n");
 }

@@ -45,10 +45,12 @@ export function parseConfig(text: string, env: Env, file = "config"): Config {
     errors: { label: false },
   });
   if (result.error) {
+    // A setting whose variable is unset is said once, as such, not also as an empty value.
+    const unset = new Set(interpolated.problems.map((p) => p.path));
     problems.push(
-      ...formatJoiErrors(result.error).map(
-        (p) => `${p.path === "store.url" ? fromEnv.urlFrom : p.path}: ${p.message}`,
-      ),
+      ...formatJoiErrors(result.error, configSchema)
+        .filter((p) => !unset.has(p.path))
+        .map((p) => `${p.path === "store.url" ? fromEnv.urlFrom : p.path}: ${p.message}`),
     );
   } else {
     problems.push(...checkActionNeeds(result.value as ValidatedConfig));

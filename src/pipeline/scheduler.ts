@@ -151,6 +151,12 @@ export class Scheduler {
     await Promise.allSettled(tasks);
   }
 
+  /** Cuts a stop's grace short: every run in flight is aborted now, as at the grace's end. */
+  stopNow(): void {
+    this.running = false;
+    this.flights.abortAll(new RunAbort("shutdown"));
+  }
+
   private async supersedeOlder(runId: string): Promise<void> {
     const run = await this.options.store.getRun(runId);
     const mode = run ? (this.pipelines.get(run.pipeline)?.supersede ?? false) : false;

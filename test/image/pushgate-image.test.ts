@@ -208,6 +208,7 @@ describe("pushgate's Docker image", () => {
     expect(result.code).toBe(78);
     expect(result.stderr).toContain("no config file at /config/pushgate.yml");
     expect(result.stderr).toContain('-v "$PWD/pushgate.yml:/config/pushgate.yml:ro"');
+    expect(result.stderr).toContain("IMAGE check-config acme/web:latest");
   });
 
   it("stops cleanly on SIGTERM, and a new container on the same volume has the runs", async () => {

@@ -1,5 +1,7 @@
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
@@ -8,7 +10,7 @@ import {
   spawnPushgateIn,
   type SpawnedPushgate,
 } from "../support/spawn-pushgate.js";
-import { tempDir } from "../support/test-config.js";
+import { tempDir, testConfigYaml } from "../support/test-config.js";
 
 const exec = promisify(execFile);
 
@@ -47,7 +49,7 @@ describe("npm start with no config (a first run)", () => {
     running = await spawnPushgateIn(cwd, { PORT: "0", DOCKER_HOST: noEngine(cwd) });
     const lines = await trialMessage(running);
 
-    expect(lines.length).toBeLessThanOrEqual(8);
+    expect(lines.length).toBeLessThanOrEqual(9);
     expect(lines[0]).toContain("trial run with");
     expect(lines[0]).toContain("pushgate.example.yml");
     expect(lines.join("\n")).toContain("auth.webhookTokens, auth.apiToken and pipelines");
@@ -63,8 +65,13 @@ describe("npm start with no config (a first run)", () => {
     const runs = (await paste(list ?? "")) as { runs: { id: string; event: object }[] };
     expect(runs.runs.map((run) => run.id)).toEqual(answer.runs);
     expect(runs.runs[0]?.event).toMatchObject({ repository: "acme/web", tag: "latest" });
-    // The example's store path is relative: the run is recorded where pushgate was started.
-    expect(existsSync(join(cwd, "data", "pushgate.db"))).toBe(true);
+    // A trial keeps its runs apart, where pushgate was started, and says so.
+    expect(lines.join("\n")).toContain("Its runs are kept in ./data/trial.db");
+    expect(existsSync(join(cwd, "data", "trial.db"))).toBe(true);
+    expect(existsSync(join(cwd, "data", "pushgate.db"))).toBe(false);
+    // In a clone: the check-config command as it runs here, and the demo.
+    expect(lines.join("\n")).toContain("npm run check-config -- pushgate.yml acme/web:latest");
+    expect(lines.join("\n")).toContain("npm run demo");
   });
 
   it("shows tokens that came from the environment as variables, never their values", async () => {
@@ -94,7 +101,16 @@ describe("the pushgate command line", () => {
     expect(code).toBe(78);
     expect(stderr).toContain(`no config file at ${missing}`);
     expect(stderr).toContain("pushgate.example.yml");
-    expect(stderr).toContain("/config/pushgate.yml");
+    // Started from a clone: the command that works here.
+    expect(stderr).toContain("npm run check-config -- pushgate.yml acme/web:latest");
+
+    // In the image, the docker run form with the file mounted where the image reads it.
+    const image = await runPushgateCommand([], {
+      env: { PUSHGATE_CONFIG: missing, PUSHGATE_IN_IMAGE: "1" },
+    });
+    expect(image.stderr).toContain(
+      'docker run --rm -v "$PWD/pushgate.yml:/config/pushgate.yml:ro" IMAGE check-config acme/web:latest',
+    );
   });
 
   it("runs check-config: 0 and the matching pipelines for the example, 78 for a bad file", async () => {
@@ -112,6 +128,52 @@ describe("the pushgate command line", () => {
     const bad = await runPushgateCommand(["check-config", "package.json"]);
     expect(bad.code).toBe(78);
     expect(bad.stderr).toContain("package.json: invalid configuration");
+  });
+
+  it("says the port is in use and which setting changes it (exit 1)", async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+    const { port } = blocker.address() as AddressInfo;
+    try {
+      const dir = tempDir();
+      const config = join(dir, "pushgate.yml");
+      writeFileSync(config, testConfigYaml(dir));
+      const { code, stderr } = await runPushgateCommand([], {
+        env: { PUSHGATE_CONFIG: config, PORT: String(port) },
+      });
+      expect(code).toBe(1);
+      expect(stderr).toBe(`pushgate: port ${port} is in use: set PORT or listen.port\n`);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it("answers --version and -v with the package's version", async () => {
+    const { version } = JSON.parse(readFileSync("package.json", "utf8")) as { version: string };
+    for (const flag of ["--version", "-v"]) {
+      const { code, stdout } = await runPushgateCommand([flag]);
+      expect(code).toBe(0);
+      expect(stdout).toBe(`pushgate ${version}\n`);
+    }
+  });
+
+  it("--help lists the commands, the environment variables and the exit codes", async () => {
+    const { code, stdout } = await runPushgateCommand(["--help"]);
+    expect(code).toBe(0);
+    for (const word of [
+      "check-config",
+      "--version",
+      "PUSHGATE_CONFIG",
+      "PORT",
+      "DOCKER_HOST",
+      "PUSHGATE_WEBHOOK_TOKEN",
+      "PUSHGATE_API_TOKEN",
+      "Exit codes",
+      "78",
+      "130",
+    ]) {
+      expect(stdout).toContain(word);
+    }
   });
 
   it("refuses an unknown command with the usage and exit 64", async () => {

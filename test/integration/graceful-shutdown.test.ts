@@ -117,3 +117,33 @@ describe("SIGINT while a test that ends within shutdown.grace runs", () => {
     expect(await containersWith(`pushgate.run=${id}`)).toEqual([]);
   });
 });
+
+describe("Ctrl-C twice while a test runs (a person at the terminal)", () => {
+  it("says what the first waits for; the second removes the test container, requeues the run and exits 130", async () => {
+    const dir = tempDir();
+    const pushgate = await spawn(dir, "30s");
+    const [id = ""] = await pushToHub(pushgate.url, `${ns}/slow`, "v1");
+    await testing(pushgate, id);
+
+    const exited = pushgate.kill("SIGINT");
+    await waitFor("the first Ctrl-C's message", () =>
+      pushgate.output.find((line) => line.startsWith("stopping: ")),
+    );
+    expect(pushgate.output).toContain(
+      "stopping: waiting up to 30s for 1 running test (Ctrl-C again to stop now)",
+    );
+    const signalled = Date.now();
+    pushgate.process.kill("SIGINT");
+    expect(await exited).toBe(130);
+    // It did not wait out the 30 s grace, nor the 15 s test.
+    expect(Date.now() - signalled).toBeLessThan(10_000);
+    expect(pushgate.output).toContain(
+      "stopping now: removing 1 running test; their runs go back to the queue",
+    );
+    expect(await containersWith(`pushgate.run=${id}`)).toEqual([]);
+    expect(runIn(dir, id)).toMatchObject({
+      state: "queued",
+      reason: "requeued: pushgate stopped while testing",
+    });
+  });
+});

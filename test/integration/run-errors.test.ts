@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTestImage, removeLocalImage } from "../support/build-test-image.js";
 import { getJson } from "../support/http.js";
 import { sharedRegistry, startRegistry, type TestRegistry } from "../support/registry.js";
-import { pushToHub, waitForRun } from "../support/runs.js";
+import { pushToHub, runLogText, waitForRun } from "../support/runs.js";
 import { startTestPushgate, type TestPushgate } from "../support/start-test-pushgate.js";
 
 const exec = promisify(execFile);
@@ -65,6 +65,10 @@ describe("pulling through a mirror", () => {
     expect(run.reason).toMatch(
       new RegExp(`^image not found: ${sharedRegistry()}/${ns}/app:v404 \\(.*manifest unknown`),
     );
+    // Its log is never blank: the reason is what there is to read.
+    const log = await runLogText(pushgate.url, run.id);
+    expect(log.headers.get("content-type")).toMatch(/^text\/plain/);
+    expect(log.text).toBe(`[pushgate: errored: ${run.reason}]\n`);
   });
 });
 

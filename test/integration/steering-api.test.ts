@@ -131,6 +131,8 @@ describe("GET /api/runs/:id/log?follow=1", () => {
     const output = events.filter((e) => e.event === "output");
     const text = output.map((e) => String(e.data.text)).join("");
     expect(text).toBe("first line\nsecond line\n");
+    // The state comes before the output it produced.
+    expect(events[0]?.event).toBe("state");
     expect(stateWhenFirstLine).toBe("testing");
     const firstAt = output.find((e) => String(e.data.text).includes("first"))?.at ?? 0;
     const secondAt = output.find((e) => String(e.data.text).includes("second"))?.at ?? 0;

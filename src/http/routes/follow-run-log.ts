@@ -88,14 +88,16 @@ export async function followRunLog(
   if (closed) return;
   const states = held.states;
   held = undefined;
+  // The state first, then the output it produced.
+  const final = isFinal(run.state);
+  if (!final) send("state", { state: run.state });
   existing?.head.forEach(sendChunk);
   if (existing?.droppedBytes) send("dropped", { bytes: existing.droppedBytes });
   existing?.tail.forEach(sendChunk);
-  if (isFinal(run.state)) {
+  if (final) {
     send("end", endEvent(run));
     close();
     return;
   }
-  send("state", { state: run.state });
   states.forEach(onState);
 }

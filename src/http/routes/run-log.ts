@@ -37,20 +37,29 @@ export function runLog(deps: FollowDeps): RequestHandler {
     }
     const output = masked((await store.getOutput(id)) ?? EMPTY, redact);
     if (result.value.format === "json") {
-      res.json({ runId: id, state: run.state, ...output });
+      res.json({ runId: id, state: run.state, reason: run.reason ?? null, ...output });
       return;
     }
+    // An errored run's test could not run: its reason is what there is to read, never a blank.
+    const errored = run.state === "errored" && run.reason ? erroredLine(output, run.reason) : "";
     res
       .type("text/plain; charset=utf-8")
       .set("Pushgate-Output-Bytes", String(output.totalBytes))
       .set("Pushgate-Dropped-Bytes", String(output.droppedBytes))
-      .send(renderText(output));
+      .send(renderText(output) + redact(errored));
   };
 }
 
 function masked(output: RunOutput, redact: (text: string) => string): RunOutput {
   const mask = (chunk: OutputChunk) => ({ stream: chunk.stream, text: redact(chunk.text) });
   return { ...output, head: output.head.map(mask), tail: output.tail.map(mask) };
+}
+
+/** The line that ends an errored run's log: its reason, on a line of its own. */
+function erroredLine(output: RunOutput, reason: string): string {
+  const last = output.tail.at(-1) ?? output.head.at(-1);
+  const newline = last && !last.text.endsWith("\n") ? "\n" : "";
+  return `${newline}[pushgate: errored: ${reason}]\n`;
 }
 
 function renderText(output: RunOutput): string {

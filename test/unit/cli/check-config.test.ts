@@ -104,6 +104,50 @@ describe("pushgate check-config", () => {
     expect(stderr).toContain("environment variable JENKINS_TOKEN is not set");
   });
 
+  it("says one line per unset variable, not also that the value is empty", () => {
+    const { code, stderr } = run([configFile()], { HOOK_TOKEN: "hook-token-secret-1" });
+    expect(code).toBe(78);
+    expect(stderr.split("\n").filter((line) => line.includes("jenkins.token"))).toEqual([
+      "  jenkins.token: environment variable JENKINS_TOKEN is not set",
+    ]);
+  });
+
+  it("suggests the known setting an unknown key is close to", () => {
+    const file = configFile(
+      `${CONFIG}  - { name: typo, mach: {}, match: { repository: x } }\npipeline: []\nlisten_: {}\nstore: { pth: x }\n`,
+    );
+    const { code, stderr } = run([file]);
+    expect(code).toBe(78);
+    expect(stderr).toContain("  pipeline: is not a known setting: did you mean pipelines?\n");
+    expect(stderr).toContain("  listen_: is not a known setting: did you mean listen?\n");
+    expect(stderr).toContain("  store.pth: is not a known setting: did you mean path?\n");
+    expect(stderr).toContain("  pipelines[4].mach: is not a known setting: did you mean match?\n");
+    const far = run([configFile(`${CONFIG}colour: blue\n`)]);
+    expect(far.stderr).toContain("  colour: is not a known setting\n");
+  });
+
+  it("warns, valid and exit 0, of patterns that never match, a host network and unmatched pipelines", () => {
+    const file = configFile(`${CONFIG}  - name: shouty
+    match: { repository: "Acme/Web" }
+  - name: hosted
+    match: { repository: "acme/hosted" }
+    test: { network: host }
+`);
+    const { code, stdout } = run([file, "acme/web:latest"]);
+    expect(code).toBe(0);
+    const warnings = stdout.split("\n").filter((line) => line.startsWith("warning: "));
+    expect(warnings).toEqual([
+      'warning: pipelines[4].match.repository: "Acme/Web" never matches: repository names and registry hosts are lower case',
+      "warning: pipelines[5].test.network: host gives the test the host's network; the default, none, gives it none",
+      "warning: pipeline private: none of the images given matches it",
+      "warning: pipeline acr-only: none of the images given matches it",
+      "warning: pipeline shouty: none of the images given matches it",
+      "warning: pipeline hosted: none of the images given matches it",
+    ]);
+    // With no image given, nothing is said of matching.
+    expect(run([file]).stdout).not.toContain("none of the images given");
+  });
+
   it("exits 78 for a file that does not exist", () => {
     const { code, stderr } = run(["/nonexistent/pushgate.yml"]);
     expect(code).toBe(78);

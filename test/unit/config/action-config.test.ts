@@ -237,10 +237,10 @@ actions: { timeout: 3s, attempts: 3, backoff: 200ms, maxBackoff: 2s }`,
   });
 });
 
-describe("README", () => {
+describe("docs/actions.md", () => {
   it("its actions example is a valid pipeline", () => {
-    const readme = readFileSync(new URL("../../../README.md", import.meta.url), "utf8");
-    const example = /## Actions[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)?.[1] ?? "";
+    const page = readFileSync(new URL("../../../docs/actions.md", import.meta.url), "utf8");
+    const example = /# Actions[\s\S]*?```yaml\n([\s\S]*?)```/.exec(page)?.[1] ?? "";
     const indented = example
       .split("\n")
       .map((line) => `    ${line}`)

@@ -49,10 +49,8 @@ describe("jenkins/ examples", () => {
   });
 
   it("the compose steps load .env before using its variables in the shell", () => {
-    const readme = readFileSync(new URL("../../../README.md", import.meta.url), "utf8");
-    const steps = /### Jenkins, pushgate and a registry[\s\S]*?```sh\n([\s\S]*?)```/.exec(
-      readme,
-    )?.[1];
+    const page = readFileSync(new URL("../../../docs/jenkins.md", import.meta.url), "utf8");
+    const steps = /## Jenkins, pushgate and a registry[\s\S]*?```sh\n([\s\S]*?)```/.exec(page)?.[1];
     const header = read("docker-compose.yml")
       .split("\n")
       .filter((line) => line.startsWith("#"))
@@ -81,10 +79,10 @@ describe("jenkins/ examples", () => {
     for (const name of JENKINS_PARAMETER_NAMES) expect(readme).toContain(`\`${name}\``);
   });
 
-  it("the main README's Jenkins side names exactly the parameters a job declares", () => {
-    const readme = readFileSync(new URL("../../../README.md", import.meta.url), "utf8");
+  it("docs/jenkins.md names exactly the parameters a job declares", () => {
+    const page = readFileSync(new URL("../../../docs/jenkins.md", import.meta.url), "utf8");
     const bullet = /- \*\*The job declares the parameters\*\*[\s\S]*?plus the action's own/.exec(
-      readme,
+      page,
     )?.[0];
     const named = [...(bullet ?? "").matchAll(/`([A-Z_]+)`/g)].map((m) => m[1] ?? "");
     expect(sorted(named)).toEqual(sorted(JENKINS_PARAMETER_NAMES));
