@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type { Server } from "node:http";
 import { createAxiosHttpClient } from "./actions/create-axios-http-client.js";
 import { createPerformActions } from "./actions/perform-actions.js";
@@ -71,6 +72,14 @@ export async function startPushgate(
     onIdleError: (error) => logger.warn("database connection lost", { error: error.message }),
   });
   const instanceId = await store.instanceId();
+  // This process's claims: the instance, and a token of this start (a restarted instance
+  // takes back at once what its earlier process held). On SQLite one process owns the file.
+  const shared = config.store.url !== undefined;
+  const lease = {
+    owner: `${instanceId}/${randomBytes(4).toString("hex")}`,
+    engine: config.docker.host,
+    ms: config.store.leaseMs,
+  };
   const dockerHost = config.docker.host;
   const docker = createDocker(dockerHost);
   const live = new LiveOutput();
@@ -79,7 +88,14 @@ export async function startPushgate(
     testing: () => store.countRuns("testing"),
   });
   const observe = observeRuns({ metrics, live, store });
+  const reaper = new Reaper(docker, dockerHost, instanceId);
   const scheduler = new Scheduler({
+    lease,
+    previousSelf: shared ? `${instanceId}/` : "",
+    reapRun: async (runId) => {
+      const reaped = await reaper.reapRun(runId);
+      logger.info("removed the leftovers of a run taken over", { runId, ...reaped });
+    },
     store,
     concurrency: config.docker.concurrency,
     pipelines: config.pipelines,
@@ -163,7 +179,7 @@ export async function startPushgate(
     options.executeRuns === false
       ? undefined
       : reapLeftovers({
-          reaper: new Reaper(docker, dockerHost, instanceId),
+          reaper,
           isActive: (runId) => scheduler.isActive(runId),
           logger,
           retryMs: REAP_RETRY_MS,

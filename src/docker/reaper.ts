@@ -30,6 +30,23 @@ export class Reaper {
     private readonly instanceId: string,
   ) {}
 
+  /**
+   * Removes the containers and networks of one run, whichever instance created them: a run
+   * taken over from a process that is gone, on this engine.
+   */
+  async reapRun(runId: string): Promise<Reaped> {
+    const filters = { label: [`${RUN_LABEL}=${runId}`] };
+    try {
+      const containers = await this.docker.listContainers({ all: true, filters });
+      await Promise.all(containers.map((c) => removeContainer(this.docker.getContainer(c.Id))));
+      const networks = await this.docker.listNetworks({ filters });
+      await Promise.all(networks.map((n) => removeNetwork(this.docker.getNetwork(n.Id))));
+      return { containers: containers.length, networks: networks.length };
+    } catch (error) {
+      throw dockerFailure("removing a run's leftovers", error, this.dockerHost);
+    }
+  }
+
   async reap(isActive: (runId: string) => boolean): Promise<Reaped> {
     const filters = { label: [`${INSTANCE_LABEL}=${this.instanceId}`] };
     try {

@@ -1,5 +1,6 @@
 import { describe } from "vitest";
 import { actionsContract } from "./actions-contract.js";
+import { claimsContract } from "./claims-contract.js";
 import { dedupeContract } from "./dedupe-contract.js";
 import { queueContract } from "./queue-contract.js";
 import { runsContract } from "./runs-contract.js";
@@ -12,5 +13,6 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
     dedupeContract(factory);
     queueContract(factory);
     actionsContract(factory);
+    claimsContract(factory);
   });
 }

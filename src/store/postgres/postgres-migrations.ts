@@ -70,4 +70,12 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX run_actions_unfinished ON run_actions (state) WHERE state IN ('pending', 'sent');
    CREATE TABLE meta (key text PRIMARY KEY, value text NOT NULL);`,
+  // Claims: who holds a run being pulled, tested or acting (an owner: instance id and a token
+  // of its process), the engine its containers are on, until when; and what another replica
+  // asked of it (stop_request: "cancel" or "supersede:<run id>").
+  `ALTER TABLE runs ADD COLUMN lease_owner text;
+   ALTER TABLE runs ADD COLUMN lease_engine text;
+   ALTER TABLE runs ADD COLUMN lease_until timestamptz;
+   ALTER TABLE runs ADD COLUMN stop_request text;
+   CREATE INDEX runs_held ON runs (state, lease_until) WHERE state IN ('pulling', 'testing', 'acting');`,
 ];

@@ -25,6 +25,9 @@ export interface RunRow {
   updated_at: Date;
   finished_at: Date | null;
   retry_of: string | null;
+  lease_owner: string | null;
+  lease_engine: string | null;
+  lease_until: Date | null;
   event_id: string;
   source: SourceName;
   registry: string;
@@ -39,7 +42,7 @@ export interface RunRow {
 
 export const SELECT_RUN = `SELECT r.id, r.pipeline, r.state, r.reason, r.attempt, r.image_digest,
   r.exit_code, r.verdict, r.steps, r.created_at, r.updated_at, r.finished_at, r.retry_of,
-  r.event_id, e.source, e.registry, e.repository, e.tag, e.digest, e.pushed_at, e.pusher,
+  r.lease_owner, r.lease_engine, r.lease_until, r.event_id, e.source, e.registry, e.repository, e.tag, e.digest, e.pushed_at, e.pusher,
   e.callback_url, e.received_at FROM runs r JOIN events e ON e.id = r.event_id`;
 
 /** A row as the RunRecord the rest of pushgate reads. */
@@ -70,6 +73,15 @@ export function toRunRecord(row: RunRow): RunRecord {
     ...(row.finished_at !== null ? { finishedAt: row.finished_at } : {}),
     steps: row.steps,
     ...(row.retry_of !== null ? { retryOf: row.retry_of } : {}),
+    ...(row.lease_owner !== null && row.lease_until !== null
+      ? {
+          holder: {
+            owner: row.lease_owner,
+            engine: row.lease_engine ?? "",
+            until: row.lease_until,
+          },
+        }
+      : {}),
   };
 }
 

@@ -10,13 +10,18 @@ import type {
   ActionAttempt,
   ActionRecord,
   ActionUpdate,
+  HeldRun,
+  Lease,
   PlannedAction,
   RunFilter,
   RunOutput,
   RunRecord,
   RunStore,
   RunUpdate,
+  StopRequest,
 } from "../run-store.js";
+import { HELD_STATES } from "../stop-request.js";
+import { PostgresClaims } from "./postgres-claims.js";
 import { migratePostgres } from "./migrate-postgres.js";
 import { acceptDeliveries } from "./postgres-accept.js";
 import { PostgresRunActions } from "./postgres-run-actions.js";
@@ -52,6 +57,7 @@ export class PostgresRunStore implements RunStore {
   private readonly newId = createIdGenerator();
   private readonly actions: PostgresRunActions;
   private readonly queue: PostgresRunQueue;
+  private readonly claims: PostgresClaims;
   private readonly commit = new GroupCommit((items, now) => this.record(items, now));
   private closed = false;
 
@@ -62,6 +68,7 @@ export class PostgresRunStore implements RunStore {
     const query = this.query.bind(this);
     this.actions = new PostgresRunActions(query);
     this.queue = new PostgresRunQueue(query, this.newId);
+    this.claims = new PostgresClaims(query, this.transaction.bind(this));
   }
 
   /** Connects, migrates the schema (under an advisory lock) and returns the store. */
@@ -135,15 +142,24 @@ export class PostgresRunStore implements RunStore {
     from: readonly RunState[],
     to: RunState,
     update: RunUpdate = {},
+    attempt?: number,
   ): Promise<boolean> {
     const params: unknown[] = [id, from, to, new Date()];
     const sets = ["state = $3", "updated_at = $4"];
     if (isFinal(to)) sets.push("finished_at = $4");
+    if (!(HELD_STATES as readonly RunState[]).includes(to)) {
+      sets.push("lease_owner = NULL, lease_engine = NULL, lease_until = NULL, stop_request = NULL");
+    }
+    let guard = "";
+    if (attempt !== undefined) {
+      params.push(attempt);
+      guard = ` AND attempt = $${params.length}`;
+    }
     for (const { column, value } of runUpdateColumns(update)) {
       params.push(value);
       sets.push(`${column} = $${params.length}`);
     }
-    const move = `UPDATE runs SET ${sets.join(", ")} WHERE id = $1 AND state = ANY ($2::text[])`;
+    const move = `UPDATE runs SET ${sets.join(", ")} WHERE id = $1 AND state = ANY ($2::text[])${guard}`;
     if (update.output !== null) {
       return (await this.queryCount(move, params)) === 1;
     }
@@ -161,6 +177,32 @@ export class PostgresRunStore implements RunStore {
     } catch (error) {
       throw new StoreUnavailableError(error);
     }
+  }
+
+  claimRuns(
+    pipeline: string,
+    limit: number,
+    pipelineLimit: number | undefined,
+    lease: Lease,
+    now: Date,
+  ): Promise<RunRecord[]> {
+    return this.claims.claim(pipeline, limit, pipelineLimit, lease, now);
+  }
+
+  abandonedRuns(now: Date, gone?: string): Promise<RunRecord[]> {
+    return this.claims.abandoned(now, gone);
+  }
+
+  claimActing(lease: Lease, now: Date, gone?: string): Promise<RunRecord[]> {
+    return this.claims.claimActing(lease, now, gone);
+  }
+
+  renewLeases(lease: Lease, runIds: readonly string[], now: Date): Promise<HeldRun[]> {
+    return this.claims.renew(lease, runIds, now);
+  }
+
+  requestStop(runId: string, stop: StopRequest): Promise<boolean> {
+    return this.claims.requestStop(runId, stop);
   }
 
   runsInStates(states: readonly RunState[]): Promise<RunRecord[]> {

@@ -113,4 +113,11 @@ export const MIGRATIONS: readonly string[] = [
                ELSE source || '|' || registry || '|' || repository || '|' || tag END AS head_key
            FROM events))
      WHERE newest = 1;`,
+  // Claims: who holds a run being pulled, tested or acting (an owner: instance id and a token
+  // of its process), the engine its containers are on, until when; and what another process
+  // asked of it (stop_request: "cancel" or "supersede:<run id>").
+  `ALTER TABLE runs ADD COLUMN lease_owner TEXT;
+   ALTER TABLE runs ADD COLUMN lease_engine TEXT;
+   ALTER TABLE runs ADD COLUMN lease_until TEXT;
+   ALTER TABLE runs ADD COLUMN stop_request TEXT;`,
 ];

@@ -18,6 +18,9 @@ export interface RunRow {
   updated_at: string;
   finished_at: string | null;
   retry_of: string | null;
+  lease_owner: string | null;
+  lease_engine: string | null;
+  lease_until: string | null;
   event_id: string;
   source: SourceName;
   registry: string;
@@ -61,5 +64,14 @@ export function toRecord(row: RunRow): RunRecord {
     ...(row.finished_at !== null ? { finishedAt: new Date(row.finished_at) } : {}),
     steps: JSON.parse(row.steps) as RunRecord["steps"],
     ...(row.retry_of !== null ? { retryOf: row.retry_of } : {}),
+    ...(row.lease_owner !== null && row.lease_until !== null
+      ? {
+          holder: {
+            owner: row.lease_owner,
+            engine: row.lease_engine ?? "",
+            until: new Date(row.lease_until),
+          },
+        }
+      : {}),
   };
 }

@@ -13,13 +13,18 @@ import type {
   ActionAttempt,
   ActionRecord,
   ActionUpdate,
+  HeldRun,
+  Lease,
   PlannedAction,
   RunFilter,
   RunOutput,
   RunRecord,
   RunStore,
   RunUpdate,
+  StopRequest,
 } from "../run-store.js";
+import { HELD_STATES } from "../stop-request.js";
+import { SqliteClaims } from "./sqlite-claims.js";
 import { migrateSqlite } from "./migrate-sqlite.js";
 import { RunStateCounts } from "./run-state-counts.js";
 import { acceptDeliveries } from "./sqlite-accept.js";
@@ -45,6 +50,7 @@ export class SqliteRunStore implements RunStore {
   private readonly actions: SqliteRunActions;
   private readonly queue: SqliteRunQueue;
   private readonly counts: RunStateCounts;
+  private readonly claims: SqliteClaims;
   private readonly commit = new GroupCommit((items, now) =>
     this.run(() => {
       const outcomes = acceptDeliveries(this.db, this.prepare, this.newId, items, now);
@@ -68,6 +74,7 @@ export class SqliteRunStore implements RunStore {
     migrateSqlite(this.db, path);
     this.actions = new SqliteRunActions(this.db, this.prepare);
     this.queue = new SqliteRunQueue(this.prepare, this.newId);
+    this.claims = new SqliteClaims(this.db, this.prepare);
     this.counts = new RunStateCounts(
       () =>
         this.prepare<[], { data_version: number }>("PRAGMA data_version").get()?.data_version ?? -1,
@@ -116,12 +123,20 @@ export class SqliteRunStore implements RunStore {
     from: readonly RunState[],
     to: RunState,
     update: RunUpdate = {},
+    attempt?: number,
   ): Promise<boolean> {
     return this.run(() => {
       const now = new Date().toISOString();
       const sets = ["state = @to", "updated_at = @now"];
       const params: Record<string, string | number | null> = { id, to, now };
       if (isFinal(to)) sets.push("finished_at = @now");
+      if (!(HELD_STATES as readonly RunState[]).includes(to)) {
+        sets.push(
+          "lease_owner = NULL, lease_engine = NULL, lease_until = NULL, stop_request = NULL",
+        );
+      }
+      const guard = attempt === undefined ? "" : " AND attempt = @guardAttempt";
+      if (attempt !== undefined) params.guardAttempt = attempt;
       for (const { column, value } of runUpdateColumns(update)) {
         sets.push(`${column} = @${column}`);
         params[column] = value;
@@ -136,7 +151,7 @@ export class SqliteRunStore implements RunStore {
               id,
             )?.state;
       const move = this.prepare(
-        `UPDATE runs SET ${sets.join(", ")} WHERE id = @id AND state IN (${states.join(", ")})`,
+        `UPDATE runs SET ${sets.join(", ")} WHERE id = @id AND state IN (${states.join(", ")})${guard}`,
       );
       const write = (): boolean => {
         if (move.run(params).changes !== 1) return false;
@@ -148,6 +163,36 @@ export class SqliteRunStore implements RunStore {
       if (moved) this.counts.moved(before, to);
       return moved;
     });
+  }
+
+  claimRuns(
+    pipeline: string,
+    limit: number,
+    pipelineLimit: number | undefined,
+    lease: Lease,
+    now: Date,
+  ): Promise<RunRecord[]> {
+    return this.run(() => {
+      const claimed = this.claims.claim(pipeline, limit, pipelineLimit, lease, now);
+      this.counts.moved("queued", "pulling", claimed.length);
+      return claimed;
+    });
+  }
+
+  abandonedRuns(now: Date, gone?: string): Promise<RunRecord[]> {
+    return this.run(() => this.claims.abandoned(now, gone));
+  }
+
+  claimActing(lease: Lease, now: Date, gone?: string): Promise<RunRecord[]> {
+    return this.run(() => this.claims.claimActing(lease, now, gone));
+  }
+
+  renewLeases(lease: Lease, runIds: readonly string[], now: Date): Promise<HeldRun[]> {
+    return this.run(() => this.claims.renew(lease, runIds, now));
+  }
+
+  requestStop(runId: string, stop: StopRequest): Promise<boolean> {
+    return this.run(() => this.claims.requestStop(runId, stop));
   }
 
   runsInStates(states: readonly RunState[]): Promise<RunRecord[]> {
