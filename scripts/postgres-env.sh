@@ -2,7 +2,9 @@
 # Sourced by scripts/test-env.sh: a PostgreSQL cluster of the test run's own (Debian's
 # postgresql package, installed when missing), initialised as the postgres user in a
 # temporary folder, listening on a free loopback port, stopped and removed on exit.
-# Sets PUSHGATE_TEST_DATABASE_URL (a superuser URL: tests make a database or schema each).
+# Sets PUSHGATE_TEST_DATABASE_URL (a superuser URL: tests make a database or schema each),
+# and PUSHGATE_TEST_POSTGRES_CTL: a command taking pg_ctl's action (stop, start), for the
+# tests that restart the database under load.
 
 postgres_bindir() {
   local dir
@@ -26,6 +28,7 @@ start_postgres() {
     { cat "$postgres_dir/postgres.log" >&2; die "PostgreSQL did not start"; }
   postgres_bin=$bindir
   PUSHGATE_TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$port/postgres"
+  PUSHGATE_TEST_POSTGRES_CTL="runuser -u postgres -- $bindir/pg_ctl -D $postgres_dir/data -l $postgres_dir/postgres.log -w -t 60 -o '-c listen_addresses=127.0.0.1 -p $port -k $postgres_dir -c max_connections=300'"
 }
 
 stop_postgres() {

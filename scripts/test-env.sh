@@ -167,7 +167,7 @@ say "engine $(docker version --format '{{.Server.Version}}'), registry $registry
 
 export PUSHGATE_TEST_REGISTRY="$registry"
 export PUSHGATE_TEST_BASE_IMAGE="$base"
-export PUSHGATE_TEST_DATABASE_URL
+export PUSHGATE_TEST_DATABASE_URL PUSHGATE_TEST_POSTGRES_CTL
 export PUSHGATE_TEST_SUITE="$suite"
 set +e
 "$@"

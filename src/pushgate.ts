@@ -21,6 +21,7 @@ import { observeRuns } from "./observability/observe-runs.js";
 import { createDeliveryIntake } from "./pipeline/accept-delivery.js";
 import { createRunExecutor } from "./pipeline/execute-run.js";
 import { LiveOutput } from "./pipeline/live-output.js";
+import { createLiveOutputSaver } from "./pipeline/save-live-output.js";
 import { compilePipelineMatcher } from "./pipeline/match-pipelines.js";
 import { compileRegistryResolver } from "./pipeline/resolve-registry.js";
 import { createRetryRun } from "./pipeline/retry-run.js";
@@ -52,6 +53,9 @@ export interface RunningPushgate {
   /** Cuts a stop's grace short: running tests are stopped now and their runs requeued. */
   stopNow(): void;
 }
+
+/** How often a followed run executing on another replica is read from the shared store. */
+const FOLLOW_POLL_MS = 500;
 
 /** Pause between tries to reap leftovers while the engine cannot be reached. */
 const REAP_RETRY_MS = 30_000;
@@ -92,6 +96,7 @@ export async function startPushgate(
   const scheduler = new Scheduler({
     lease,
     previousSelf: shared ? `${instanceId}/` : "",
+    ...(shared ? { onTick: createLiveOutputSaver(live, store) } : {}),
     reapRun: async (runId) => {
       const reaped = await reaper.reapRun(runId);
       logger.info("removed the leftovers of a run taken over", { runId, ...reaped });
@@ -148,6 +153,7 @@ export async function startPushgate(
     logger,
     intake,
     store,
+    ...(shared ? { followPollMs: FOLLOW_POLL_MS } : {}),
     readiness: [
       { name: "store", check: () => store.ping() },
       { name: "docker", check: () => pingEngine(docker, dockerHost) },

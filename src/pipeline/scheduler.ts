@@ -30,6 +30,8 @@ export interface SchedulerOptions {
   reapRun?: (runId: string) => Promise<void>;
   /** How often leases are renewed and the shared queue is looked at (default: lease / 3, at most 1 s). */
   tickMs?: number;
+  /** Done on every tick too (storing the output of runs being tested, for other replicas). */
+  onTick?: () => Promise<void>;
 }
 
 /** What a cancel did: the run as it is now, or why it could not be cancelled. */
@@ -114,6 +116,7 @@ export class Scheduler {
       this.paused = paused;
       (await store.queuedPipelines()).forEach((name) => this.names.add(name));
       this.pump();
+      await this.options.onTick?.();
     } catch (error) {
       logger.warn("cannot keep the leases or look at the queue", { error: String(error) });
     } finally {
@@ -266,6 +269,9 @@ export class Scheduler {
     const { store, lease } = this.options;
     const claimed: RunRecord[] = [];
     try {
+      // The pause is the fleet's: another replica may have paused the queue a moment ago.
+      this.paused = await store.queuePaused();
+      if (this.paused) return;
       const picked = await pickRuns(
         store,
         this.names,

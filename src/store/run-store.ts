@@ -228,7 +228,10 @@ export interface RunStore {
   olderRunsOfImage(runId: string, states: readonly RunState[]): Promise<RunRecord[]>;
   /** Queues a new run of the same event and pipeline, linked to it; its id, or undefined. */
   retry(runId: string, now: Date): Promise<string | undefined>;
-  /** Stores (replaces) a run's captured output. */
+  /**
+   * Stores a run's captured output, replacing what is stored unless that is longer: an
+   * attempt's output only grows (a claim forgets the output of the attempt before).
+   */
   saveOutput(runId: string, output: RunOutput): Promise<void>;
   getOutput(runId: string): Promise<RunOutput | undefined>;
   /**

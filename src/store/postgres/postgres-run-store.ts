@@ -234,7 +234,8 @@ export class PostgresRunStore implements RunStore {
       `INSERT INTO run_logs (run_id, head, tail, total_bytes, dropped_bytes, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (run_id) DO UPDATE SET head = $2, tail = $3, total_bytes = $4,
-           dropped_bytes = $5, updated_at = $6`,
+           dropped_bytes = $5, updated_at = $6
+         WHERE run_logs.total_bytes <= $4`,
       [
         runId,
         JSON.stringify(output.head),

@@ -229,7 +229,8 @@ export class SqliteRunStore implements RunStore {
         `INSERT INTO run_logs (run_id, head, tail, total_bytes, dropped_bytes, updated_at)
            VALUES (@runId, @head, @tail, @totalBytes, @droppedBytes, @now)
            ON CONFLICT (run_id) DO UPDATE SET head = @head, tail = @tail,
-             total_bytes = @totalBytes, dropped_bytes = @droppedBytes, updated_at = @now`,
+             total_bytes = @totalBytes, dropped_bytes = @droppedBytes, updated_at = @now
+           WHERE run_logs.total_bytes <= @totalBytes`,
       ).run({
         runId,
         head: JSON.stringify(output.head),
