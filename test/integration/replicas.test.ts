@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { JENKINS_PARAMETER_NAMES } from "../../src/actions/jenkins-parameters-of.js";
 import { buildTestImage } from "../support/build-test-image.js";
@@ -8,7 +9,7 @@ import { startHttpReceiver, type HttpReceiver } from "../support/http-receiver.j
 import { startJenkinsStandin, type JenkinsStandin } from "../support/jenkins-standin.js";
 import { freshDatabase } from "../support/postgres.js";
 import { sharedRegistry } from "../support/registry.js";
-import { startReplica, type Replica } from "../support/replicas.js";
+import { postgresCtl, startReplica, type Replica } from "../support/replicas.js";
 import { pushToHub, waitForRun } from "../support/runs.js";
 import { openEventStream } from "../support/sse.js";
 import { API_TOKEN, WEBHOOK_TOKEN } from "../support/test-config.js";
@@ -63,7 +64,10 @@ actions: { backoff: 200ms, maxBackoff: 400ms }
 pipelines:
   - { name: chatty, match: { repository: "${ns}/chatty" }, test: { timeout: 30s }${actions} }
   - { name: long, match: { repository: "${ns}/long" }, test: { timeout: 60s } }
-  - { name: quick, match: { repository: "${ns}/quick" }, concurrency: 3 }
+  - name: quick
+    match: { repository: "${ns}/quick" }
+    concurrency: 3
+    on: { success: [{ jenkins: { job: deploy/web } }] }
 `;
 
 async function replica(url: string, actions = ""): Promise<Replica> {
@@ -178,4 +182,116 @@ describe("a replica that dies", () => {
     expect([sentTo("/before"), sentTo("/after")]).toEqual([1, 1]);
     expect(jenkins.triggers.filter((t) => t.sent.PUSHGATE_RUN_ID === id)).toHaveLength(1);
   });
+});
+
+describe("three replicas on one queue", () => {
+  it("finish 300 pushes spread over them exactly once, never past the pipeline's limit fleet-wide", async () => {
+    const url = await database();
+    const fleet = await Promise.all([replica(url), replica(url), replica(url)]);
+    const db = new pg.Client({ connectionString: url });
+    await db.connect();
+    try {
+      // Sampled from the database while they run: runs of the pipeline being pulled or tested.
+      let most = 0;
+      let sampling = true;
+      const sampler = (async () => {
+        while (sampling) {
+          const { rows } = await db.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM runs WHERE pipeline = 'quick'
+               AND state IN ('pulling', 'testing')`,
+          );
+          most = Math.max(most, rows[0]?.n ?? 0);
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      })();
+      const ids = (
+        await Promise.all(
+          Array.from({ length: 300 }, (_, i) =>
+            pushToHub((fleet[i % 3] as Replica).url, `${ns}/quick`, "v1"),
+          ),
+        )
+      ).flat();
+      expect(new Set(ids).size).toBe(300);
+      await waitFor(
+        "every run to end",
+        async () => {
+          const { rows } = await db.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM runs WHERE state IN ('passed', 'failed', 'errored')`,
+          );
+          return rows[0]?.n === 300 ? true : undefined;
+        },
+        240_000,
+      );
+      sampling = false;
+      await sampler;
+      const { rows } = await db.query<{ state: string; attempt: number; n: number }>(
+        "SELECT state, attempt, count(*)::int AS n FROM runs GROUP BY state, attempt",
+      );
+      expect(rows).toEqual([{ state: "passed", attempt: 1, n: 300 }]);
+      expect(most).toBeLessThanOrEqual(3);
+      expect(most).toBeGreaterThan(1);
+      const triggers = jenkins.triggers.filter((t) => ids.includes(t.sent.PUSHGATE_RUN_ID ?? ""));
+      expect(triggers).toHaveLength(300);
+      expect(new Set(triggers.map((t) => t.sent.PUSHGATE_RUN_ID)).size).toBe(300);
+      // Each replica executed some of them.
+      for (const member of fleet) {
+        expect(member.output.some((line) => line.includes('"state":"passed"'))).toBe(true);
+      }
+    } finally {
+      await db.end();
+    }
+  }, 300_000);
+});
+
+describe("the database restarted under load", () => {
+  it("gets 503 while it is down, and every delivery a registry retries is recorded once it is back", async () => {
+    const url = await database();
+    const fleet = [await replica(url), await replica(url)];
+    await post(`${fleet[0]?.url}/api/queue/pause`, "", { authorization: `Bearer ${API_TOKEN}` });
+    const statuses: number[] = [];
+    const accepted: string[] = [];
+    // A registry: each delivery is sent until it is answered 202 (or 200), waiting between.
+    const send = async (i: number): Promise<void> => {
+      const delivery = {
+        push_data: { tag: "v1", pushed_at: 1_900_000_000 + i, pusher: "ci" },
+        repository: { repo_name: `${ns}/quick` },
+      };
+      for (let tries = 0; tries < 200; tries++) {
+        const target = fleet[(i + tries) % 2] as Replica;
+        const answer = await post(
+          `${target.url}/dockerhub-webhook/${WEBHOOK_TOKEN}/notify`,
+          delivery,
+        );
+        statuses.push(answer.status);
+        if (answer.status === 202) accepted.push(...(answer.json.runs as string[]));
+        if (answer.status < 300) return;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      throw new Error(`delivery ${i} was never recorded`);
+    };
+    const load = (async () => {
+      for (let i = 0; i < 60; i++) {
+        await send(i);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    await postgresCtl("stop");
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    await postgresCtl("start");
+    await load;
+
+    expect(statuses.filter((status) => status === 503).length).toBeGreaterThan(0);
+    expect(accepted).toHaveLength(60);
+    const db = new pg.Client({ connectionString: url });
+    await db.connect();
+    try {
+      const { rows } = await db.query<{ id: string }>("SELECT id FROM runs");
+      expect(rows.map((row) => row.id).sort()).toEqual([...accepted].sort());
+    } finally {
+      await db.end();
+    }
+    const ready = await getJson(`${fleet[1]?.url}/readyz`);
+    expect(ready).toMatchObject({ status: 200, json: { checks: { store: "ok" } } });
+  }, 120_000);
 });

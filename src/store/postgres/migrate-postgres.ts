@@ -25,6 +25,8 @@ export class SchemaTooNewError extends Error {
  */
 export async function migratePostgres(pool: Pool): Promise<void> {
   const client = await pool.connect();
+  const ignore = (): void => undefined;
+  client.on("error", ignore);
   try {
     await client.query("BEGIN");
     await client.query("SELECT pg_advisory_xact_lock($1, $2)", [LOCK_SPACE, MIGRATION_LOCK]);
@@ -49,6 +51,7 @@ export async function migratePostgres(pool: Pool): Promise<void> {
     await client.query("ROLLBACK").catch(() => undefined);
     throw error;
   } finally {
+    client.off("error", ignore);
     client.release();
   }
 }

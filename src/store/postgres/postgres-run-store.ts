@@ -106,16 +106,23 @@ export class PostgresRunStore implements RunStore {
     } catch (error) {
       throw new StoreUnavailableError(error);
     }
+    // A connection the server ends mid-transaction also says so as an event: heard here,
+    // the failure is the query's, and the connection is not given back to the pool.
+    const ignore = (): void => undefined;
+    client.on("error", ignore);
+    let failure: Error | undefined;
     try {
       await client.query("BEGIN");
       const result = await work(client);
       await client.query("COMMIT");
       return result;
     } catch (error) {
+      failure = error instanceof Error ? error : new Error(String(error));
       await client.query("ROLLBACK").catch(() => undefined);
       throw error instanceof StoreUnavailableError ? error : new StoreUnavailableError(error);
     } finally {
-      client.release();
+      client.off("error", ignore);
+      client.release(failure);
     }
   }
 
