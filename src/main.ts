@@ -5,6 +5,7 @@ import { EXIT_CONFIG, EXIT_USAGE, checkConfig } from "./cli/check-config.js";
 import { chooseConfigFile, missingConfigMessage } from "./cli/choose-config-file.js";
 import { firstRunMessage, TRIAL_STORE } from "./cli/first-run-message.js";
 import { howStarted } from "./cli/how-started.js";
+import { prune } from "./cli/prune-command.js";
 import { startFailureMessage } from "./cli/start-failure-message.js";
 import { stopOnSignals } from "./cli/stop-on-signals.js";
 import { USAGE } from "./cli/usage.js";
@@ -41,7 +42,7 @@ async function serve(): Promise<void> {
     const loaded = loadConfig(file, process.env);
     // A trial keeps its runs apart from those of the user's own config.
     config = trial
-      ? Object.freeze({ ...loaded, store: { path: TRIAL_STORE, leaseMs: loaded.store.leaseMs } })
+      ? Object.freeze({ ...loaded, store: { ...loaded.store, path: TRIAL_STORE } })
       : loaded;
   } catch (error) {
     if (error instanceof ConfigError) {
@@ -79,6 +80,9 @@ async function main(argv: readonly string[]): Promise<void> {
       return serve();
     case "check-config":
       process.exit(checkConfig(args, process.env, process));
+      break;
+    case "prune":
+      process.exit(await prune(args, process.env, process));
       break;
     case "help":
     case "--help":

@@ -22,6 +22,7 @@ import { createDeliveryIntake } from "./pipeline/accept-delivery.js";
 import { createRunExecutor } from "./pipeline/execute-run.js";
 import { LiveOutput } from "./pipeline/live-output.js";
 import { createLiveOutputSaver } from "./pipeline/save-live-output.js";
+import { keepRetention } from "./pipeline/keep-retention.js";
 import { compilePipelineMatcher } from "./pipeline/match-pipelines.js";
 import { compileRegistryResolver } from "./pipeline/resolve-registry.js";
 import { createRetryRun } from "./pipeline/retry-run.js";
@@ -193,10 +194,12 @@ export async function startPushgate(
   const runner = reaping?.first
     .then(() => (stopping ? undefined : scheduler.start()))
     .catch((error: unknown) => logger.error("runs cannot start", { error: String(error) }));
+  const retention = keepRetention({ store, retention: config.store.retention, logger });
 
   const stop = (how: { graceMs?: number } = {}): Promise<void> =>
     (stopping ??= (async () => {
       await runner;
+      await retention.stop();
       await reaping?.stop();
       await scheduler.stop(how.graceMs ?? config.shutdown.graceMs);
       live.closeAll();

@@ -112,6 +112,10 @@ export const configSchema = Joi.object({
         "string.uriCustomScheme": "must be a postgres:// URL",
       }),
     lease: duration("30s"),
+    retention: Joi.object({
+      maxAge: duration(),
+      keepPerPipeline: Joi.number().integer().min(1),
+    }).default({}),
     instance: Joi.string()
       .pattern(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/)
       .messages({ "string.pattern.base": "must be letters, digits, . _ - (at most 64)" }),

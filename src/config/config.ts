@@ -56,6 +56,8 @@ export interface StoreConfig {
   leaseMs: number;
   /** This replica's id on PostgreSQL (store.instance); the host name when unset. */
   instance?: string;
+  /** Finished runs kept (store.retention): older than maxAge and past the newest keepPerPipeline go. */
+  retention: { maxAgeMs?: number; keepPerPipeline?: number };
 }
 
 export interface RegistryConfig {

@@ -17,7 +17,13 @@ export interface ValidatedConfig extends Omit<
   Config,
   "auth" | "limits" | "docker" | "actions" | "shutdown" | "pipelines" | "store"
 > {
-  store: { path?: string; url?: string; lease: number; instance?: string };
+  store: {
+    path?: string;
+    url?: string;
+    lease: number;
+    instance?: string;
+    retention: { maxAge?: number; keepPerPipeline?: number };
+  };
   auth: Omit<Config["auth"], "githubWebhookSecrets"> & { githubWebhookSecret?: string | string[] };
   limits: { body: number; dedupeTtl: number; backlog: number };
   actions: { timeout: number; attempts: number; backoff: number; maxBackoff: number };
@@ -69,13 +75,19 @@ export function toConfig(raw: ValidatedConfig, env: Env): Config {
   const port =
     env.PORT !== undefined && /^\d+$/.test(env.PORT) ? Number(env.PORT) : raw.listen.port;
   const { githubWebhookSecret, ...auth } = raw.auth;
-  const { path, url, lease, instance } = raw.store;
+  const { path, url, lease, instance, retention } = raw.store;
   const config: Config = {
     ...raw,
     store: {
       ...(url !== undefined ? { url } : { path: path ?? "./data/pushgate.db" }),
       leaseMs: lease,
       ...(instance !== undefined ? { instance } : {}),
+      retention: {
+        ...(retention.maxAge !== undefined ? { maxAgeMs: retention.maxAge } : {}),
+        ...(retention.keepPerPipeline !== undefined
+          ? { keepPerPipeline: retention.keepPerPipeline }
+          : {}),
+      },
     },
     listen: { ...raw.listen, port },
     auth: { ...auth, githubWebhookSecrets: list(githubWebhookSecret ?? []) },

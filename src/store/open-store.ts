@@ -5,6 +5,8 @@ import type { RunStore } from "./run-store.js";
 import { SqliteRunStore } from "./sqlite/sqlite-run-store.js";
 
 export interface OpenStoreOptions {
+  /** SQLite: hold the file's lock, as a server does (default true). */
+  exclusive?: boolean;
   /** Told of a database connection lost while idle (PostgreSQL reconnects on its own). */
   onIdleError?: (error: Error) => void;
 }
@@ -25,5 +27,7 @@ export async function openStore(
       ...(options.onIdleError ? { onIdleError: options.onIdleError } : {}),
     });
   }
-  return new SqliteRunStore(path ?? "./data/pushgate.db");
+  return new SqliteRunStore(path ?? "./data/pushgate.db", {
+    exclusive: options.exclusive ?? true,
+  });
 }

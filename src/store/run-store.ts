@@ -57,6 +57,21 @@ export interface Lease {
   ms: number;
 }
 
+/**
+ * Which finished runs may go (store.retention): finished before `before` and not among
+ * the newest `keepPerPipeline` finished runs of their pipeline (each limit when set).
+ */
+export interface RetentionPolicy {
+  before?: Date;
+  keepPerPipeline?: number;
+}
+
+/** Runs (with their output and actions) and events deleted, or that would be. */
+export interface Pruned {
+  runs: number;
+  events: number;
+}
+
 /** What may be asked of a run held by another process: stop it, cancelled or superseded. */
 export type StopRequest = "cancel" | { supersededBy: string };
 
@@ -216,6 +231,14 @@ export interface RunStore {
   renewLeases(lease: Lease, runIds: readonly string[], now: Date): Promise<HeldRun[]>;
   /** Asks the holder of a run being pulled or tested to stop it; false when it is not. */
   requestStop(runId: string, stop: StopRequest): Promise<boolean>;
+  /**
+   * Deletes at most `batch` of the finished runs the policy lets go, oldest first, with their
+   * output and actions, and the events no run and no head refers to any more (the heads that
+   * dedupe needs stay, and their events). One short transaction: intake is not held up.
+   */
+  prune(policy: RetentionPolicy, batch: number): Promise<Pruned>;
+  /** What prune would delete now, in all. */
+  prunable(policy: RetentionPolicy): Promise<Pruned>;
   /** Runs in the given states, oldest first. */
   runsInStates(states: readonly RunState[]): Promise<RunRecord[]>;
   /** The oldest `limit` queued runs of a pipeline: an index range, whatever the queue's size. */

@@ -3,6 +3,7 @@ import { actionsContract } from "./actions-contract.js";
 import { claimsContract } from "./claims-contract.js";
 import { dedupeContract } from "./dedupe-contract.js";
 import { queueContract } from "./queue-contract.js";
+import { retentionContract } from "./retention-contract.js";
 import { runsContract } from "./runs-contract.js";
 import type { StoreFactory } from "./store-factory.js";
 
@@ -14,5 +15,6 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
     queueContract(factory);
     actionsContract(factory);
     claimsContract(factory);
+    retentionContract(factory);
   });
 }

@@ -164,7 +164,7 @@ describe("jenkins/docker-compose.yml", () => {
         {
           ...parsed,
           listen: { host: "127.0.0.1", port: 0 },
-          store: { path: join(dir, "pushgate.db"), leaseMs: 30_000 },
+          store: { path: join(dir, "pushgate.db"), leaseMs: 30_000, retention: {} },
           docker: { ...parsed.docker, host: `unix://${join(dir, "no-engine.sock")}` },
         },
         { logStream: new PassThrough() },

@@ -13,6 +13,8 @@ import type {
   HeldRun,
   Lease,
   PlannedAction,
+  Pruned,
+  RetentionPolicy,
   RunFilter,
   RunOutput,
   RunRecord,
@@ -22,6 +24,7 @@ import type {
 } from "../run-store.js";
 import { HELD_STATES } from "../stop-request.js";
 import { PostgresClaims } from "./postgres-claims.js";
+import { PostgresRetention } from "./postgres-retention.js";
 import { migratePostgres } from "./migrate-postgres.js";
 import { acceptDeliveries } from "./postgres-accept.js";
 import { PostgresRunActions } from "./postgres-run-actions.js";
@@ -58,6 +61,7 @@ export class PostgresRunStore implements RunStore {
   private readonly actions: PostgresRunActions;
   private readonly queue: PostgresRunQueue;
   private readonly claims: PostgresClaims;
+  private readonly retention: PostgresRetention;
   private readonly commit = new GroupCommit((items, now) => this.record(items, now));
   private closed = false;
 
@@ -69,6 +73,7 @@ export class PostgresRunStore implements RunStore {
     this.actions = new PostgresRunActions(query);
     this.queue = new PostgresRunQueue(query, this.newId);
     this.claims = new PostgresClaims(query, this.transaction.bind(this));
+    this.retention = new PostgresRetention(this.transaction.bind(this));
   }
 
   /** Connects, migrates the schema (under an advisory lock) and returns the store. */
@@ -210,6 +215,14 @@ export class PostgresRunStore implements RunStore {
 
   requestStop(runId: string, stop: StopRequest): Promise<boolean> {
     return this.claims.requestStop(runId, stop);
+  }
+
+  prune(policy: RetentionPolicy, batch: number): Promise<Pruned> {
+    return this.retention.prune(policy, batch);
+  }
+
+  prunable(policy: RetentionPolicy): Promise<Pruned> {
+    return this.retention.prunable(policy);
   }
 
   runsInStates(states: readonly RunState[]): Promise<RunRecord[]> {

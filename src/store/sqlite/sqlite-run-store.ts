@@ -16,6 +16,8 @@ import type {
   HeldRun,
   Lease,
   PlannedAction,
+  Pruned,
+  RetentionPolicy,
   RunFilter,
   RunOutput,
   RunRecord,
@@ -25,6 +27,8 @@ import type {
 } from "../run-store.js";
 import { HELD_STATES } from "../stop-request.js";
 import { SqliteClaims } from "./sqlite-claims.js";
+import { SqliteRetention } from "./sqlite-retention.js";
+import { lockSqliteFile, type FileLock } from "./lock-sqlite-file.js";
 import { migrateSqlite } from "./migrate-sqlite.js";
 import { RunStateCounts } from "./run-state-counts.js";
 import { acceptDeliveries } from "./sqlite-accept.js";
@@ -51,6 +55,7 @@ export class SqliteRunStore implements RunStore {
   private readonly queue: SqliteRunQueue;
   private readonly counts: RunStateCounts;
   private readonly claims: SqliteClaims;
+  private readonly retention: SqliteRetention;
   private readonly commit = new GroupCommit((items, now) =>
     this.run(() => {
       const outcomes = acceptDeliveries(this.db, this.prepare, this.newId, items, now);
@@ -63,18 +68,29 @@ export class SqliteRunStore implements RunStore {
     }),
   );
 
-  constructor(path: string) {
+  /** Let go when the store closes: the file's lock of a server (openStore). */
+  private lock: FileLock | undefined;
+
+  /** `exclusive`: holds the file's lock until closed (a second pushgate on it refuses to start). */
+  constructor(path: string, options: { exclusive?: boolean } = {}) {
     if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
-    this.db.pragma("journal_mode = WAL");
-    // FULL: a run acknowledged with 202 survives power loss, not only a process crash.
-    this.db.pragma("synchronous = FULL");
-    this.db.pragma("foreign_keys = ON");
-    this.db.pragma(`busy_timeout = ${BUSY_MS}`);
-    migrateSqlite(this.db, path);
+    if (options.exclusive && path !== ":memory:") this.lock = lockSqliteFile(path);
+    try {
+      this.db = new Database(path);
+      this.db.pragma("journal_mode = WAL");
+      // FULL: a run acknowledged with 202 survives power loss, not only a process crash.
+      this.db.pragma("synchronous = FULL");
+      this.db.pragma("foreign_keys = ON");
+      this.db.pragma(`busy_timeout = ${BUSY_MS}`);
+      migrateSqlite(this.db, path);
+    } catch (error) {
+      this.lock?.release();
+      throw error;
+    }
     this.actions = new SqliteRunActions(this.db, this.prepare);
     this.queue = new SqliteRunQueue(this.prepare, this.newId);
     this.claims = new SqliteClaims(this.db, this.prepare);
+    this.retention = new SqliteRetention(this.db, this.prepare);
     this.counts = new RunStateCounts(
       () =>
         this.prepare<[], { data_version: number }>("PRAGMA data_version").get()?.data_version ?? -1,
@@ -193,6 +209,14 @@ export class SqliteRunStore implements RunStore {
 
   requestStop(runId: string, stop: StopRequest): Promise<boolean> {
     return this.run(() => this.claims.requestStop(runId, stop));
+  }
+
+  prune(policy: RetentionPolicy, batch: number): Promise<Pruned> {
+    return this.run(() => this.retention.prune(policy, batch));
+  }
+
+  prunable(policy: RetentionPolicy): Promise<Pruned> {
+    return this.run(() => this.retention.prunable(policy));
   }
 
   runsInStates(states: readonly RunState[]): Promise<RunRecord[]> {
@@ -335,6 +359,7 @@ export class SqliteRunStore implements RunStore {
 
   close(): Promise<void> {
     if (this.db.open) this.db.close();
+    this.lock?.release();
     return Promise.resolve();
   }
 }

@@ -22,12 +22,24 @@ function problemsOf(text: string, env: Record<string, string> = {}): readonly st
 
 describe("the store setting", () => {
   it("is a SQLite file by default, with a 30 s lease", () => {
-    expect(parseConfig(AUTH, {}).store).toEqual({ path: "./data/pushgate.db", leaseMs: 30_000 });
+    expect(parseConfig(AUTH, {}).store).toEqual({
+      path: "./data/pushgate.db",
+      leaseMs: 30_000,
+      retention: {},
+    });
   });
 
   it("selects PostgreSQL with store.url, sslmode and all, and takes a lease and an instance", () => {
-    const config = parseConfig(`${AUTH}store: { url: "${URL}", lease: 45s, instance: r-1 }`, {});
-    expect(config.store).toEqual({ url: URL, leaseMs: 45_000, instance: "r-1" });
+    const config = parseConfig(
+      `${AUTH}store: { url: "${URL}", lease: 45s, instance: r-1, retention: { maxAge: 30d, keepPerPipeline: 100 } }`,
+      {},
+    );
+    expect(config.store).toEqual({
+      url: URL,
+      leaseMs: 45_000,
+      instance: "r-1",
+      retention: { maxAgeMs: 30 * 24 * 3600_000, keepPerPipeline: 100 },
+    });
   });
 
   it("takes DATABASE_URL when the file names no store, and the file's store when it does", () => {
@@ -35,9 +47,10 @@ describe("the store setting", () => {
     expect(parseConfig(`${AUTH}store: { lease: 1m }`, { DATABASE_URL: URL }).store).toEqual({
       url: URL,
       leaseMs: 60_000,
+      retention: {},
     });
     const file = parseConfig(`${AUTH}store: { path: ./runs.db }`, { DATABASE_URL: URL });
-    expect(file.store).toEqual({ path: "./runs.db", leaseMs: 30_000 });
+    expect(file.store).toEqual({ path: "./runs.db", leaseMs: 30_000, retention: {} });
   });
 
   it("names what is wrong: both engines, a URL of another kind, from the file or the environment", () => {
