@@ -3,7 +3,8 @@ import { writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { dedupeKeyOf, type PushEvent } from "../../src/sources/push-event.js";
 import { readStore } from "../support/open-store.js";
-import { runPushgateCommand, spawnPushgate } from "../support/spawn-pushgate.js";
+import { runPushgateCommand } from "../support/spawn-pushgate.js";
+import { SqliteRunStore } from "../../src/store/sqlite/sqlite-run-store.js";
 import { tempDir, testConfigYaml } from "../support/test-config.js";
 
 /** A store file with `count` finished runs of pipeline web and one queued. */
@@ -49,14 +50,16 @@ describe("pushgate prune", () => {
     );
     expect(await readStore(dbPath, (s) => s.listRuns({ limit: 50 }))).toHaveLength(6);
 
-    // While pushgate runs on the file, only a dry run may look at it.
-    const running = await spawnPushgate(dir, testConfigYaml(dir));
+    // While a pushgate holds the file (as a server does), only a dry run may look at it.
+    const server = new SqliteRunStore(dbPath, { exclusive: true });
     try {
       const refused = await runPushgateCommand(["prune", file]);
       expect(refused.code).toBe(1);
-      expect(refused.stderr).toContain("is in use by another pushgate");
+      expect(refused.stderr).toContain(`is in use by another pushgate (pid ${process.pid} on `);
+      expect(refused.stderr).toContain("A running pushgate prunes by itself every 10 minutes.");
+      expect((await runPushgateCommand(["prune", "--dry-run", file])).code).toBe(0);
     } finally {
-      await running.kill("SIGTERM");
+      await server.close();
     }
     const done = await runPushgateCommand(["prune", file]);
     expect(done).toMatchObject({
