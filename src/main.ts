@@ -5,6 +5,7 @@ import { EXIT_CONFIG, EXIT_USAGE, checkConfig } from "./cli/check-config.js";
 import { chooseConfigFile, missingConfigMessage } from "./cli/choose-config-file.js";
 import { firstRunMessage, TRIAL_STORE } from "./cli/first-run-message.js";
 import { howStarted } from "./cli/how-started.js";
+import { migrateStore } from "./cli/migrate-store-command.js";
 import { prune } from "./cli/prune-command.js";
 import { startFailureMessage } from "./cli/start-failure-message.js";
 import { stopOnSignals } from "./cli/stop-on-signals.js";
@@ -83,6 +84,9 @@ async function main(argv: readonly string[]): Promise<void> {
       break;
     case "prune":
       process.exit(await prune(args, process.env, process));
+      break;
+    case "migrate-store":
+      process.exit(await migrateStore(args, process));
       break;
     case "help":
     case "--help":
