@@ -90,7 +90,9 @@ export async function startPushgate(
   const live = new LiveOutput();
   const metrics = new Metrics({
     queued: () => store.countRuns("queued"),
-    testing: () => store.countRuns("testing"),
+    // With replicas, the runs this one tests: each replica's /metrics is its own.
+    testing: () =>
+      shared ? Promise.resolve(scheduler.executingCount()) : store.countRuns("testing"),
   });
   const observe = observeRuns({ metrics, live, store });
   const reaper = new Reaper(docker, dockerHost, instanceId);
