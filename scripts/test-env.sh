@@ -143,10 +143,14 @@ DOCKERFILE
 # Every image built from the base (it inherits the label), whatever its tags: pulled copies
 # share the image ID, so they go too.
 remove_suite_images() {
-  local ids
+  local ids round
   [ -n "${suite:-}" ] || return 0
-  ids=$(docker images -a -q --filter "label=pushgate-test.suite=$suite" 2>/dev/null | sort -u)
-  [ -z "$ids" ] || docker rmi -f $ids >/dev/null 2>&1 || true
+  # An image with children cannot go before them: it goes in a later round.
+  for round in 1 2 3 4 5; do
+    ids=$(docker images -a -q --filter "label=pushgate-test.suite=$suite" 2>/dev/null | sort -u)
+    [ -z "$ids" ] && return 0
+    docker rmi -f $ids >/dev/null 2>&1 || true
+  done
 }
 
 cleanup() {

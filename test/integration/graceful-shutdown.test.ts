@@ -141,7 +141,7 @@ describe("Ctrl-C twice while a test runs (a person at the terminal)", () => {
       "stopping now: removing 1 running test; their runs go back to the queue",
     );
     expect(await containersWith(`pushgate.run=${id}`)).toEqual([]);
-    expect(runIn(dir, id)).toMatchObject({
+    expect(await runIn(dir, id)).toMatchObject({
       state: "queued",
       reason: "requeued: pushgate stopped while testing",
     });

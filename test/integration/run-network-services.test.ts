@@ -156,7 +156,9 @@ describe("service containers", () => {
       state: "errored",
       reason: "service db was not ready within 1s (wait: tcp 5432)",
     });
-    expect((await runLogText(pushgate.url, id)).text).toBe("[service db] starting\n");
+    expect((await runLogText(pushgate.url, id)).text).toBe(
+      "[service db] starting\n[pushgate: errored: service db was not ready within 1s (wait: tcp 5432)]\n",
+    );
     expect(await containersWith(`pushgate.run=${id}`)).toEqual([]);
     expect(await networksWith(`pushgate.run=${id}`)).toEqual([]);
   });
@@ -175,6 +177,8 @@ describe("service containers", () => {
       state: "errored",
       reason: "service db exited with code 1 before it was ready",
     });
-    expect((await runLogText(pushgate.url, id)).text).toBe("[service db] boom\n");
+    expect((await runLogText(pushgate.url, id)).text).toBe(
+      "[service db] boom\n[pushgate: errored: service db exited with code 1 before it was ready]\n",
+    );
   });
 });
