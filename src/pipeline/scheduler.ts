@@ -299,6 +299,13 @@ export class Scheduler {
       return;
     }
     for (const run of claimed) {
+      // Claimed in the store: the move to pulling is told as every other move is.
+      const log = this.options.logger.child({ runId: run.id, pipeline: run.pipeline });
+      log.info("run state", { state: "pulling", attempt: run.attempt });
+      const moved = { runId: run.id, pipeline: run.pipeline, to: "pulling" as const };
+      await Promise.resolve()
+        .then(() => this.options.observe?.({ ...moved, update: { attempt: run.attempt } }))
+        .catch(() => undefined);
       const testOver = (): void => this.testOver(run.id);
       this.launch(run, (signal) => this.options.executor.execute(run, signal, testOver), true);
     }

@@ -102,7 +102,7 @@ describe("the schema", () => {
     const launched = launchPushgate(dir, { PUSHGATE_CONFIG: file });
     expect(await launched.exited).toBe(1);
     expect(launched.output.join("\n")).toContain(
-      "pushgate failed to start: the PostgreSQL store has schema version 999, newer than this pushgate knows",
+      "failed to start: the PostgreSQL store has schema version 999, newer than this pushgate knows",
     );
   });
 });
