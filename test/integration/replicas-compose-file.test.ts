@@ -9,6 +9,7 @@ import { startPushgate, type RunningPushgate } from "../../src/pushgate.js";
 import { getJson, post } from "../support/http.js";
 import { freshDatabase } from "../support/postgres.js";
 import { tempDir } from "../support/test-config.js";
+import { exampleEnv, interpolate, variablesIn } from "../support/compose-files.js";
 
 // examples/replicas/docker-compose.yml cannot be run here (no Docker Hub for its images), so
 // its wiring is checked piece by piece, and its pushgate config runs as two replicas on the
@@ -37,25 +38,7 @@ const service = (name: string): ComposeService => {
 };
 const REPLICAS = ["pushgate-1", "pushgate-2"];
 
-/** .env.example's variables, each given a value as a user would. */
-const ENV: Record<string, string> = Object.fromEntries(
-  read(DIR, ".env.example")
-    .split("\n")
-    .filter((line) => /^[A-Z_]+=/.test(line))
-    .map((line) => line.slice(0, line.indexOf("=")))
-    .map((name) => [name, name === "DOCKER_GID" ? "999" : `${name.toLowerCase()}-value`]),
-);
-
-/** Compose's ${VAR}, ${VAR:?message} and ${VAR:-default}, as `docker compose` reads them. */
-function interpolate(text: string, env: Record<string, string>): string {
-  return text.replace(/\$\{([A-Z_][A-Z0-9_]*)(?::[?-][^}]*)?\}/g, (_, name: string) => {
-    const value = env[name];
-    if (value === undefined) throw new Error(`${name} is not set`);
-    return value;
-  });
-}
-const variablesIn = (text: string): string[] =>
-  [...text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::[?-][^}]*)?\}/g)].map((m) => m[1] ?? "");
+const ENV = exampleEnv(DIR);
 const environmentOf = (name: string) =>
   JSON.parse(interpolate(JSON.stringify(service(name).environment ?? {}), ENV)) as Record<
     string,

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { checkConfig } from "../../../src/cli/check-config.js";
 import { collectSecrets } from "../../../src/config/collect-secrets.js";
-import { ConfigError } from "../../../src/config/config-error.js";
 import { parseConfig } from "../../../src/config/load-config.js";
+import { configProblemsOf } from "../../support/config-problems.js";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tempDir } from "../../support/test-config.js";
@@ -10,15 +10,7 @@ import { tempDir } from "../../support/test-config.js";
 const AUTH = "auth: { webhookTokens: [hook-token-1], apiToken: api-token-1 }\n";
 const URL = "postgres://pushgate:s3cret-pass@db.example:5432/pushgate?sslmode=verify-full";
 
-function problemsOf(text: string, env: Record<string, string> = {}): readonly string[] {
-  try {
-    parseConfig(text, env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error("expected a ConfigError");
-}
+const problemsOf = configProblemsOf;
 
 describe("the store setting", () => {
   it("is a SQLite file by default, with a 30 s lease", () => {
