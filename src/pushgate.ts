@@ -6,7 +6,9 @@ import type { Config } from "./config/config.js";
 import { collectSecrets } from "./config/collect-secrets.js";
 import { configWarnings } from "./config/config-warnings.js";
 import { createDocker } from "./docker/create-docker.js";
+import { ComposeTestRunner } from "./docker/compose-test-runner.js";
 import { ImageClient } from "./docker/image-client.js";
+import { ImageFiles } from "./docker/image-files.js";
 import { pingEngine } from "./docker/ping-engine.js";
 import { reapLeftovers } from "./docker/reap-leftovers.js";
 import { Reaper } from "./docker/reaper.js";
@@ -113,6 +115,8 @@ export async function startPushgate(
       store,
       images: new ImageClient(docker, dockerHost),
       tests: new TestContainer(docker, dockerHost),
+      imageFiles: new ImageFiles(docker, dockerHost),
+      composer: new ComposeTestRunner(docker, dockerHost),
       services: (owner) => new RunServices(docker, dockerHost, owner),
       pipelines: config.pipelines,
       registries: config.registries,

@@ -8,6 +8,7 @@ export const TEMPLATE_NAMES = [
   "result",
   "pipeline",
   "registry",
+  "revision",
 ] as const;
 
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];

@@ -20,7 +20,10 @@ export function testedImageOf(outcome: RunOutcome): string {
   return digest ? `${name}@${digest}` : `${name}:${outcome.run.event.tag}`;
 }
 
-/** What `{{repository}}`, `{{tag}}`, `{{digest}}`, `{{runId}}`... stand for in a run's actions. */
+/**
+ * What `{{repository}}`, `{{tag}}`, `{{digest}}`, `{{runId}}`... stand for in a run's actions;
+ * `{{revision}}` is the commit the tested image's labels name, empty when they name none.
+ */
 export function templateValuesOf(outcome: RunOutcome): TemplateValues {
   const { run } = outcome;
   return {
@@ -32,5 +35,6 @@ export function templateValuesOf(outcome: RunOutcome): TemplateValues {
     result: outcome.verdict,
     pipeline: run.pipeline,
     registry: run.event.registry,
+    revision: run.source?.revision ?? "",
   };
 }

@@ -1,5 +1,6 @@
 import type { Config, PipelineConfig } from "../config/config.js";
 import { ConfigError } from "../config/config-error.js";
+import { planComposeFile, readComposeNames } from "../config/load-compose-files.js";
 import { configWarnings } from "../config/config-warnings.js";
 import { formatDuration } from "../config/format-duration.js";
 import { loadConfig, type Env } from "../config/load-config.js";
@@ -87,8 +88,20 @@ function describeConfig(file: string, config: Config): string {
     `  docker     ${config.docker.host} (${config.docker.concurrency} tests at once)`,
     `  jenkins    ${jenkins}`,
     `  pipelines  ${pipelines}`,
+    ...config.pipelines.flatMap(describeComposeFiles),
     "",
   ].join("\n");
+}
+
+/** What each of a pipeline's Compose test files would start, sut last. */
+function describeComposeFiles(pipeline: PipelineConfig): string[] {
+  return (pipeline.test.compose ?? []).map((file) => {
+    const { services } = planComposeFile(file, pipeline.test.env);
+    const started = new Set(services.map((s) => s.name));
+    const never = readComposeNames(file, pipeline.test.env).filter((name) => !started.has(name));
+    const rest = never.length > 0 ? `; never started: ${never.join(", ")}` : "";
+    return `  ${pipeline.name.padEnd(10)} ${file.path} starts ${[...started].join(" → ")}${rest}`;
+  });
 }
 
 /** The pipelines a push of `image` would run, whichever source announces it. */

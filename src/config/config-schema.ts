@@ -65,6 +65,7 @@ const service = Joi.object({
 });
 
 const test = Joi.object({
+  compose: Joi.alternatives(Joi.string().min(1), Joi.array().items(Joi.string().min(1)).min(1)),
   command: argv,
   env: stringMap.default({}),
   timeout: duration("10m"),
@@ -75,7 +76,10 @@ const test = Joi.object({
     pids: Joi.number().integer().min(8).max(65536).default(256),
   }).default(),
   services: Joi.array().items(service).unique("name").default([]),
-}).default();
+})
+  .oxor("compose", "command")
+  .messages({ "object.oxor": "set test.compose or test.command, not both" })
+  .default();
 
 const pipeline = Joi.object({
   name: Joi.string()

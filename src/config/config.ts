@@ -102,7 +102,16 @@ export interface ServiceConfig {
   timeoutMs: number;
 }
 
+/** A Compose test file named by a pipeline, read (and checked) at start-up. */
+export interface ComposeFileConfig {
+  /** As written in the config, relative to its folder: "docker-compose.test.yml". */
+  path: string;
+  text: string;
+}
+
 export interface TestConfig {
+  /** Compose test files run one after the other (Autotest's `sut`); all must pass. */
+  compose?: ComposeFileConfig[];
   /** argv, like `docker run IMAGE ...argv`; omitted: the image's label or default command. */
   command?: string[];
   env: Record<string, string>;

@@ -1,11 +1,14 @@
 import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { parseDocument } from "yaml";
 import { formatJoiErrors } from "../validation/format-joi-errors.js";
+import { yamlErrorLine } from "../validation/yaml-error-line.js";
 import { checkActionNeeds } from "./check-action-needs.js";
 import type { Config } from "./config.js";
 import { ConfigError } from "./config-error.js";
 import { configSchema } from "./config-schema.js";
 import { interpolateEnv } from "./interpolate-env.js";
+import { loadComposeFiles, type LoadedComposeFiles } from "./load-compose-files.js";
 import { toConfig, type ValidatedConfig } from "./to-config.js";
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -23,18 +26,11 @@ export function loadConfig(file: string, env: Env): Config {
   return parseConfig(text, env, file);
 }
 
-/** The same as loadConfig, from the file's text. */
+/** The same as loadConfig, from the file's text; `test.compose` paths are relative to `file`'s folder. */
 export function parseConfig(text: string, env: Env, file = "config"): Config {
   const document = parseDocument(text, { prettyErrors: true });
   if (document.errors.length > 0) {
-    throw new ConfigError(
-      file,
-      document.errors.map((e) => {
-        const line = e.linePos?.[0];
-        const message = (e.message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, "");
-        return `${line ? `line ${line.line}, column ${line.col}` : "YAML"}: ${message}`;
-      }),
-    );
+    throw new ConfigError(file, document.errors.map(yamlErrorLine));
   }
   const interpolated = interpolateEnv(document.toJS() ?? {}, env);
   const problems = interpolated.problems.map((p) => `${p.path}: ${p.message}`);
@@ -44,6 +40,7 @@ export function parseConfig(text: string, env: Env, file = "config"): Config {
     abortEarly: false,
     errors: { label: false },
   });
+  let composeFiles: LoadedComposeFiles["files"] = [];
   if (result.error) {
     // A setting whose variable is unset is said once, as such, not also as an empty value.
     const unset = new Set(interpolated.problems.map((p) => p.path));
@@ -53,11 +50,15 @@ export function parseConfig(text: string, env: Env, file = "config"): Config {
         .map((p) => `${p.path === "store.url" ? fromEnv.urlFrom : p.path}: ${p.message}`),
     );
   } else {
-    problems.push(...checkActionNeeds(result.value as ValidatedConfig));
+    const validated = result.value as ValidatedConfig;
+    problems.push(...checkActionNeeds(validated));
+    const loaded = loadComposeFiles(validated, dirname(resolve(file)));
+    problems.push(...loaded.problems);
+    composeFiles = loaded.files;
   }
   if (problems.length > 0) throw new ConfigError(file, problems);
 
-  return toConfig(result.value as ValidatedConfig, env);
+  return toConfig(result.value as ValidatedConfig, env, composeFiles);
 }
 
 /**

@@ -1,5 +1,6 @@
 import type {
   ActionConfig,
+  ComposeFileConfig,
   Config,
   JenkinsActionConfig,
   PipelineConfig,
@@ -44,7 +45,8 @@ type ValidatedAction =
 interface ValidatedPipeline extends Omit<PipelineConfig, "match" | "test" | "on"> {
   on: Record<keyof PipelineConfig["on"], ValidatedAction[]>;
   match: { repository: Globs; tags: Globs; sources?: PipelineConfig["match"]["sources"] };
-  test: Omit<PipelineConfig["test"], "timeoutMs" | "resources" | "services"> & {
+  test: Omit<PipelineConfig["test"], "compose" | "timeoutMs" | "resources" | "services"> & {
+    compose?: string | string[];
     timeout: number;
     resources: { memory: number; cpus: number; pids: number };
     services: (Omit<ServiceConfig, "timeoutMs"> & { timeout: number })[];
@@ -70,8 +72,15 @@ function toAction(action: ValidatedAction): ActionConfig {
   return { webhook: withTimeoutMs(action.webhook) };
 }
 
-/** Maps the validated YAML onto the Config the code reads, and freezes it. */
-export function toConfig(raw: ValidatedConfig, env: Env): Config {
+/**
+ * Maps the validated YAML onto the Config the code reads, and freezes it. `composeFiles`:
+ * each pipeline's `test.compose` files as read, by pipeline index.
+ */
+export function toConfig(
+  raw: ValidatedConfig,
+  env: Env,
+  composeFiles: readonly (ComposeFileConfig[] | undefined)[] = [],
+): Config {
   const port =
     env.PORT !== undefined && /^\d+$/.test(env.PORT) ? Number(env.PORT) : raw.listen.port;
   const { githubWebhookSecret, ...auth } = raw.auth;
@@ -109,7 +118,7 @@ export function toConfig(raw: ValidatedConfig, env: Env): Config {
       backoffMs: raw.actions.backoff,
       maxBackoffMs: Math.max(raw.actions.backoff, raw.actions.maxBackoff),
     },
-    pipelines: raw.pipelines.map(({ match, test, on, ...rest }) => ({
+    pipelines: raw.pipelines.map(({ match, test, on, ...rest }, p) => ({
       ...rest,
       on: {
         success: on.success.map(toAction),
@@ -122,6 +131,7 @@ export function toConfig(raw: ValidatedConfig, env: Env): Config {
         ...(match.sources ? { sources: match.sources } : {}),
       },
       test: {
+        ...(composeFiles[p] ? { compose: composeFiles[p] } : {}),
         ...(test.command ? { command: test.command } : {}),
         env: test.env,
         timeoutMs: test.timeout,

@@ -9,6 +9,7 @@ export type DockerErrorCode =
   | "no_command"
   | "bad_test_label"
   | "service_failed"
+  | "test_file"
   | "docker_failed";
 
 /** An error with a code and a one-line reason a user can act on. */

@@ -1,7 +1,12 @@
 import type Dockerode from "dockerode";
 import { formatDuration } from "../config/format-duration.js";
 import { DockerError, dockerFailure, pullError } from "./docker-error.js";
-import { TEST_COMMAND_LABEL } from "./labels.js";
+import {
+  REVISION_LABELS,
+  SOURCE_URL_LABELS,
+  TEST_COMMAND_LABEL,
+  TEST_COMPOSE_LABEL,
+} from "./labels.js";
 import { readJsonLines } from "./read-json-lines.js";
 import type { PullTarget } from "./resolve-pull.js";
 
@@ -17,6 +22,12 @@ export interface ImageFacts {
   hasCommand: boolean;
   /** The raw `pushgate.test.command` label, when the image carries one. */
   testCommandLabel?: string;
+  /** The raw `pushgate.test.compose` label: paths of Compose test files in the image. */
+  testComposeLabel?: string;
+  /** The image's working directory ("/" when it sets none). */
+  workingDir: string;
+  /** Its source repository and commit, as its OCI or label-schema labels say. */
+  source: { url?: string; revision?: string };
 }
 
 const DIGEST_STATUS = /^Digest: (sha256:[a-f0-9]{64})/;
@@ -74,10 +85,19 @@ export class ImageClient {
   async facts(imageId: string): Promise<ImageFacts> {
     try {
       const { Config } = await this.docker.getImage(imageId).inspect();
-      const label = Config.Labels?.[TEST_COMMAND_LABEL];
+      const labels = Config.Labels ?? {};
+      const first = (names: readonly string[]) =>
+        names.map((name) => labels[name]).find((value) => value !== undefined && value !== "");
+      const command = labels[TEST_COMMAND_LABEL];
+      const compose = labels[TEST_COMPOSE_LABEL];
+      const url = first(SOURCE_URL_LABELS);
+      const revision = first(REVISION_LABELS);
       return {
         hasCommand: (Config.Cmd?.length ?? 0) > 0 || (Config.Entrypoint?.length ?? 0) > 0,
-        ...(label !== undefined ? { testCommandLabel: label } : {}),
+        ...(command !== undefined ? { testCommandLabel: command } : {}),
+        ...(compose !== undefined ? { testComposeLabel: compose } : {}),
+        workingDir: Config.WorkingDir || "/",
+        source: { ...(url ? { url } : {}), ...(revision ? { revision } : {}) },
       };
     } catch (error) {
       throw dockerFailure(`inspect of ${imageId}`, error, this.dockerHost);

@@ -1,11 +1,12 @@
 import type Dockerode from "dockerode";
 import { dockerFailure } from "./docker-error.js";
 import { INSTANCE_LABEL, RUN_LABEL } from "./labels.js";
-import { removeContainer, removeNetwork } from "./remove-container.js";
+import { removeContainer, removeNetwork, removeVolume } from "./remove-container.js";
 
 export interface Reaped {
   containers: number;
   networks: number;
+  volumes: number;
 }
 
 type Labelled = { Id: string; Labels?: Record<string, string> };
@@ -16,10 +17,14 @@ export interface ReaperEngine {
   listNetworks(options: Dockerode.NetworkListOptions): Promise<Labelled[]>;
   getContainer(id: string): Pick<Dockerode.Container, "remove">;
   getNetwork(id: string): Pick<Dockerode.Network, "remove">;
+  listVolumes(options: { filters: Record<string, string[]> }): Promise<{
+    Volumes: { Name: string; Labels: Record<string, string> | null }[] | null;
+  }>;
+  getVolume(name: string): Pick<Dockerode.Volume, "remove">;
 }
 
 /**
- * Removes containers and networks this pushgate instance created for runs that are not
+ * Removes containers, networks and volumes this pushgate instance created for runs that are not
  * being executed (left behind by a crash or a lost engine connection). Another instance's
  * objects, told apart by the pushgate.instance label, are never touched.
  */
@@ -31,24 +36,23 @@ export class Reaper {
   ) {}
 
   /**
-   * Removes the containers and networks of one run, whichever instance created them: a run
-   * taken over from a process that is gone, on this engine.
+   * Removes the containers, networks and volumes of one run, whichever instance created them:
+   * a run taken over from a process that is gone, on this engine.
    */
-  async reapRun(runId: string): Promise<Reaped> {
-    const filters = { label: [`${RUN_LABEL}=${runId}`] };
-    try {
-      const containers = await this.docker.listContainers({ all: true, filters });
-      await Promise.all(containers.map((c) => removeContainer(this.docker.getContainer(c.Id))));
-      const networks = await this.docker.listNetworks({ filters });
-      await Promise.all(networks.map((n) => removeNetwork(this.docker.getNetwork(n.Id))));
-      return { containers: containers.length, networks: networks.length };
-    } catch (error) {
-      throw dockerFailure("removing a run's leftovers", error, this.dockerHost);
-    }
+  reapRun(runId: string): Promise<Reaped> {
+    return this.remove([`${RUN_LABEL}=${runId}`], () => false, "removing a run's leftovers");
   }
 
-  async reap(isActive: (runId: string) => boolean): Promise<Reaped> {
-    const filters = { label: [`${INSTANCE_LABEL}=${this.instanceId}`] };
+  reap(isActive: (runId: string) => boolean): Promise<Reaped> {
+    return this.remove([`${INSTANCE_LABEL}=${this.instanceId}`], isActive, "reaping leftovers");
+  }
+
+  private async remove(
+    label: string[],
+    isActive: (runId: string) => boolean,
+    doing: string,
+  ): Promise<Reaped> {
+    const filters = { label };
     try {
       const containers = (await this.docker.listContainers({ all: true, filters })).filter(
         (c) => !isActive(c.Labels?.[RUN_LABEL] ?? ""),
@@ -58,9 +62,13 @@ export class Reaper {
         (n) => !isActive(n.Labels?.[RUN_LABEL] ?? ""),
       );
       await Promise.all(networks.map((n) => removeNetwork(this.docker.getNetwork(n.Id))));
-      return { containers: containers.length, networks: networks.length };
+      const volumes = ((await this.docker.listVolumes({ filters })).Volumes ?? []).filter(
+        (v) => !isActive(v.Labels?.[RUN_LABEL] ?? ""),
+      );
+      await Promise.all(volumes.map((v) => removeVolume(this.docker.getVolume(v.Name))));
+      return { containers: containers.length, networks: networks.length, volumes: volumes.length };
     } catch (error) {
-      throw dockerFailure("reaping leftovers", error, this.dockerHost);
+      throw dockerFailure(doing, error, this.dockerHost);
     }
   }
 }

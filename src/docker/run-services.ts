@@ -1,5 +1,6 @@
 import type Dockerode from "dockerode";
 import type { ServiceConfig } from "../config/config.js";
+import { copyLastLines } from "./copy-last-lines.js";
 import { DockerError, dockerFailure, engineMessage } from "./docker-error.js";
 import { labelsOf, nameOf, type RunOwner } from "./labels.js";
 import { removeContainer, removeNetwork } from "./remove-container.js";
@@ -15,9 +16,6 @@ export interface ServiceLimits {
   memoryBytes: number;
   pids: number;
 }
-
-/** Lines of a failed service's log kept in the run's output. */
-const LOG_LINES_ON_FAILURE = 50;
 
 /**
  * A run's service containers (the database its test needs) on a network of their own with
@@ -79,7 +77,7 @@ export class RunServices {
           await waitForService(container, spec.config, signal);
         } catch (error) {
           if (signal.aborted) throw signal.reason;
-          await copyLogs(container, `service ${spec.config.name}`, onOutput);
+          await copyLastLines(container, `service ${spec.config.name}`, onOutput);
           throw new DockerError(
             "service_failed",
             `service ${spec.config.name} ${engineMessage(error)}`,
@@ -120,23 +118,4 @@ function createOptions(
     },
     NetworkingConfig: { EndpointsConfig: { [network]: { Aliases: [name] } } },
   };
-}
-
-async function copyLogs(
-  container: Dockerode.Container,
-  stream: string,
-  onOutput: (stream: string, data: Buffer) => void,
-): Promise<void> {
-  try {
-    const logs = await container.logs({ stdout: true, stderr: true, tail: LOG_LINES_ON_FAILURE });
-    // Without a TTY the answer is multiplexed: 8-byte frame headers before each piece.
-    let rest = Buffer.isBuffer(logs) ? logs : Buffer.from(String(logs));
-    while (rest.length >= 8) {
-      const size = rest.readUInt32BE(4);
-      onOutput(stream, rest.subarray(8, 8 + size));
-      rest = rest.subarray(8 + size);
-    }
-  } catch {
-    // the logs only help explain the failure; the failure itself is reported either way
-  }
 }

@@ -9,7 +9,7 @@ import type { ImageFacts } from "../docker/image-client.js";
  */
 export function chooseTestCommand(
   configured: readonly string[] | undefined,
-  image: ImageFacts,
+  image: Pick<ImageFacts, "hasCommand" | "testCommandLabel">,
 ): string[] | undefined {
   if (configured) return [...configured];
   if (image.testCommandLabel !== undefined) {

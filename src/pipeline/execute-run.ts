@@ -1,6 +1,8 @@
 import type { PipelineConfig, RegistryConfig } from "../config/config.js";
 import { DockerError } from "../docker/docker-error.js";
+import type { ComposeTestRunner } from "../docker/compose-test-runner.js";
 import type { ImageClient } from "../docker/image-client.js";
+import type { ImageFiles } from "../docker/image-files.js";
 import type { RunOwner } from "../docker/labels.js";
 import type { RunServices } from "../docker/run-services.js";
 import type { TestContainer } from "../docker/test-container.js";
@@ -22,6 +24,10 @@ export interface ExecuteRunDeps {
   store: RunStore;
   images: Pick<ImageClient, "pull" | "facts">;
   tests: Pick<TestContainer, "run">;
+  /** Reads Compose test files out of images. */
+  imageFiles: Pick<ImageFiles, "read">;
+  /** Runs Compose test files. */
+  composer: Pick<ComposeTestRunner, "run">;
   services: (owner: RunOwner) => Pick<RunServices, "start" | "remove" | "networkName">;
   pipelines: readonly PipelineConfig[];
   registries: readonly RegistryConfig[];
@@ -104,19 +110,38 @@ export function createRunExecutor(deps: ExecuteRunDeps): RunExecutor {
       if (!pipeline) {
         throw new DockerError("docker_failed", `pipeline ${run.pipeline} is no longer configured`);
       }
-      const pulled = await pullRunImages(run.event, pipeline, {
+      const pulls = {
         images: deps.images,
         registries: deps.registries,
         timeoutMs: deps.pullTimeoutMs,
-        signal,
-      });
+      };
+      const pulled = await pullRunImages(run.event, pipeline, { ...pulls, signal });
+      const facts = await deps.images.facts(pulled.image.id);
       steps.finish("pull");
       const digest = pulled.image.digest ? { imageDigest: pulled.image.digest } : {};
-      if (!(await move(["pulling"], "testing", { steps: steps.snapshot(), ...digest }))) return;
+      const known = facts.source.url !== undefined || facts.source.revision !== undefined;
+      const source = known ? { source: facts.source } : {};
+      const testing = { steps: steps.snapshot(), ...digest, ...source };
+      if (!(await move(["pulling"], "testing", testing))) return;
       state = "testing";
-      const { images, tests } = deps;
-      const input = { run, pipeline, pulled, owner, images, tests, services, output, steps };
-      tested = await testImage(input, signal);
+      const { tests, imageFiles, composer } = deps;
+      tested = await testImage(
+        {
+          run,
+          pipeline,
+          pulled,
+          facts,
+          owner,
+          tests,
+          services,
+          imageFiles,
+          composer,
+          pulls,
+          output,
+          steps,
+        },
+        signal,
+      );
     } catch (error) {
       if (!signal.aborted) tested = erroredBy(error, log);
     } finally {

@@ -1,7 +1,7 @@
 import type { PipelineConfig, RegistryConfig } from "../config/config.js";
 import { DockerError } from "../docker/docker-error.js";
 import type { ImageClient, PulledImage } from "../docker/image-client.js";
-import { parseImageReference } from "../docker/image-reference.js";
+import { parseImageReference, type ImageReference } from "../docker/image-reference.js";
 import { resolvePull } from "../docker/resolve-pull.js";
 import type { StoredEvent } from "../store/run-store.js";
 
@@ -27,11 +27,7 @@ export async function pullRunImages(
   pipeline: PipelineConfig,
   options: PullOptions,
 ): Promise<PulledImages> {
-  const pull = (reference: Parameters<typeof resolvePull>[0]) =>
-    options.images.pull(resolvePull(reference, options.registries), {
-      timeoutMs: options.timeoutMs,
-      signal: options.signal,
-    });
+  const pull = (reference: ImageReference) => pullImage(reference, options);
   const [image, ...services] = await Promise.all([
     pull({ registry: event.registry, repository: event.repository, tag: event.tag }),
     ...pipeline.test.services.map((service) =>
@@ -43,4 +39,12 @@ export async function pullRunImages(
   ]);
   if (!image) throw new DockerError("pull_failed", "no image was pulled");
   return { image, services };
+}
+
+/** Pulls one image as the tested one is pulled: mirrors, credentials and docker.pullTimeout. */
+export function pullImage(reference: ImageReference, options: PullOptions): Promise<PulledImage> {
+  return options.images.pull(resolvePull(reference, options.registries), {
+    timeoutMs: options.timeoutMs,
+    signal: options.signal,
+  });
 }

@@ -1,12 +1,15 @@
 import type { PipelineConfig } from "../config/config.js";
-import type { ImageClient } from "../docker/image-client.js";
+import type { ComposeTestRunner } from "../docker/compose-test-runner.js";
+import type { ImageFacts } from "../docker/image-client.js";
+import type { ImageFiles } from "../docker/image-files.js";
 import type { RunOwner } from "../docker/labels.js";
 import type { RunServices } from "../docker/run-services.js";
 import type { TestContainer } from "../docker/test-container.js";
 import type { RunRecord } from "../store/run-store.js";
-import { chooseTestCommand } from "./choose-test-command.js";
+import { chooseTest } from "./choose-test.js";
 import type { OutputSink } from "./live-output.js";
-import type { PulledImages } from "./pull-run-images.js";
+import type { PullOptions, PulledImages } from "./pull-run-images.js";
+import { runComposeTests } from "./run-compose-tests.js";
 import type { StepClock } from "./step-clock.js";
 import { testEnv } from "./test-env.js";
 import { verdictOf, type Tested } from "./verdict-of.js";
@@ -15,20 +18,30 @@ export interface TestImageInput {
   run: RunRecord;
   pipeline: PipelineConfig;
   pulled: PulledImages;
+  /** What the pulled image says of itself: labels, command, source. */
+  facts: ImageFacts;
   owner: RunOwner;
-  images: Pick<ImageClient, "facts">;
   tests: Pick<TestContainer, "run">;
   /** The run's services; the caller removes them. */
   services: Pick<RunServices, "start" | "networkName">;
+  /** Compose test files: read from the image, and run. */
+  imageFiles: Pick<ImageFiles, "read">;
+  composer: Pick<ComposeTestRunner, "run">;
+  /** How a Compose file's other images are pulled. */
+  pulls: Omit<PullOptions, "signal">;
   output: OutputSink;
   steps: StepClock;
 }
 
-/** Starts the services, runs the test container on the exact image pulled, and judges it. */
+/**
+ * Tests the exact image pulled, as chooseTest says: Compose test files (Autotest's `sut`),
+ * or one command in a test container after the pipeline's services start. Judges the result.
+ */
 export async function testImage(input: TestImageInput, signal: AbortSignal): Promise<Tested> {
   const { run, pipeline, pulled, services, output, steps } = input;
   const { test } = pipeline;
-  const command = chooseTestCommand(test.command, await input.images.facts(pulled.image.id));
+  const choice = chooseTest(test, input.facts);
+  if (choice.kind === "compose") return runComposeTests({ ...input, files: choice.files }, signal);
   if (test.services.length > 0) {
     steps.start("services");
     await services.start(
@@ -44,8 +57,8 @@ export async function testImage(input: TestImageInput, signal: AbortSignal): Pro
     {
       owner: input.owner,
       imageId: pulled.image.id,
-      ...(command ? { command } : {}),
-      env: testEnv(run, test.env),
+      ...(choice.command ? { command: choice.command } : {}),
+      env: testEnv(run, test.env, input.facts.source.revision),
       network: test.network,
       ...(services.networkName ? { servicesNetwork: services.networkName } : {}),
       resources: test.resources,

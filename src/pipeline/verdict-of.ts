@@ -1,8 +1,9 @@
 import type { PipelineConfig } from "../config/config.js";
 import { formatDuration } from "../config/format-duration.js";
-import { DockerError } from "../docker/docker-error.js";
+import { DockerError, oneLine } from "../docker/docker-error.js";
 import type { TestResult } from "../docker/test-container.js";
 import type { Logger } from "../observability/logger.js";
+import { ComposeError } from "../testing/compose-test.js";
 import type { Verdict } from "./outcome.js";
 
 export interface Tested {
@@ -30,6 +31,7 @@ export function verdictOf(result: TestResult, pipeline: PipelineConfig): Tested 
 /** A test that could not run: its one-line reason. An unexpected error is also logged. */
 export function erroredBy(error: unknown, log: Logger): Tested {
   if (error instanceof DockerError) return { verdict: "errored", reason: error.message };
+  if (error instanceof ComposeError) return { verdict: "errored", reason: oneLine(error.message) };
   log.error("run failed unexpectedly", {
     error: error instanceof Error ? (error.stack ?? error.message) : String(error),
   });

@@ -48,6 +48,7 @@ const TABLES = [
       "reason",
       "attempt",
       "image_digest",
+      "image_source",
       "exit_code",
       "verdict",
       "steps",

@@ -6,6 +6,7 @@ import type {
   ActionRecord,
   ActionState,
   RunRecord,
+  RunSource,
   StepTiming,
 } from "./run-store.js";
 
@@ -20,6 +21,8 @@ export interface RunRow {
   reason: string | null;
   attempt: number;
   image_digest: string | null;
+  /** The tested image's source repository and commit (JSON). */
+  image_source: RunSource | null;
   exit_code: number | null;
   verdict: Verdict | null;
   steps: Record<string, StepTiming>;
@@ -63,6 +66,7 @@ export function toRunRecord(row: RunRow): RunRecord {
       receivedAt: row.received_at,
     },
     ...(row.image_digest !== null ? { imageDigest: row.image_digest } : {}),
+    ...(row.image_source !== null ? { source: row.image_source } : {}),
     ...(row.exit_code !== null ? { exitCode: row.exit_code } : {}),
     ...(row.verdict !== null ? { verdict: row.verdict } : {}),
     createdAt: row.created_at,

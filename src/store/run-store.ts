@@ -25,6 +25,8 @@ export interface RunRecord {
   event: StoredEvent;
   /** The digest actually pulled and tested. */
   imageDigest?: string;
+  /** Where the tested image was built from, as its labels say (OCI or label-schema). */
+  source?: RunSource;
   exitCode?: number;
   /** What the test said, stored before actions start (state acting) and kept after. */
   verdict?: Verdict;
@@ -81,6 +83,12 @@ export interface HeldRun {
   stop?: StopRequest;
 }
 
+/** An image's source repository and commit, from its labels; either may be unknown. */
+export interface RunSource {
+  url?: string;
+  revision?: string;
+}
+
 /** One event of a delivery to record, with the pipelines it matched. */
 export interface AcceptItem {
   event: PushEvent;
@@ -104,6 +112,7 @@ export interface RunFilter {
 export interface RunUpdate {
   reason?: string | null;
   imageDigest?: string | null;
+  source?: RunSource | null;
   exitCode?: number | null;
   attempt?: number;
   verdict?: Verdict | null;

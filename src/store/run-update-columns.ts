@@ -13,6 +13,10 @@ export function runUpdateColumns(update: RunUpdate): ColumnValue[] {
   if (update.imageDigest !== undefined) {
     columns.push({ column: "image_digest", value: update.imageDigest });
   }
+  if (update.source !== undefined) {
+    const value = update.source === null ? null : JSON.stringify(update.source);
+    columns.push({ column: "image_source", value });
+  }
   if (update.exitCode !== undefined) columns.push({ column: "exit_code", value: update.exitCode });
   if (update.attempt !== undefined) columns.push({ column: "attempt", value: update.attempt });
   if (update.verdict !== undefined) columns.push({ column: "verdict", value: update.verdict });

@@ -15,4 +15,10 @@ export function stopRequestOf(text: string | null): StopRequest | undefined {
 export const HELD_STATES = ["pulling", "testing", "acting"] as const;
 
 /** What a claim clears: nothing of an earlier attempt may pass for this one's. */
-export const FRESH_COLUMNS = ["reason", "exit_code", "verdict", "image_digest"] as const;
+export const FRESH_COLUMNS = [
+  "reason",
+  "exit_code",
+  "verdict",
+  "image_digest",
+  "image_source",
+] as const;

@@ -5,6 +5,8 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config/load-config.js";
 import { createDocker } from "../../src/docker/create-docker.js";
 import { ImageClient } from "../../src/docker/image-client.js";
+import { ImageFiles } from "../../src/docker/image-files.js";
+import { ComposeTestRunner } from "../../src/docker/compose-test-runner.js";
 import { RunServices } from "../../src/docker/run-services.js";
 import { TestContainer } from "../../src/docker/test-container.js";
 import { createLogger } from "../../src/observability/logger.js";
@@ -70,6 +72,8 @@ async function setUp(options: { concurrency?: number; performActions?: PerformAc
     store,
     images: new ImageClient(docker, host),
     tests: new TestContainer(docker, host),
+    imageFiles: new ImageFiles(docker, host),
+    composer: new ComposeTestRunner(docker, host),
     services: (owner) => new RunServices(docker, host, owner),
     pipelines: config.pipelines,
     registries: config.registries,

@@ -24,7 +24,8 @@ export async function buildTestImage(spec: TestImageSpec): Promise<string | unde
   await new Promise<void>((resolve, reject) => {
     const child = execFile(
       "docker",
-      ["build", "-q", "-t", spec.reference, "-"],
+      // No network for RUN steps: none needs one, and the engine's default bridge may be absent.
+      ["build", "-q", "--network=none", "-t", spec.reference, "-"],
       (error, _out, stderr) =>
         error
           ? reject(new Error(`docker build of ${spec.reference} failed: ${stderr}`))

@@ -50,3 +50,50 @@ declare module "vitest" {
     instancesDir: string;
   }
 }
+
+/** Names of volumes carrying a label. */
+export async function volumesWith(label: string): Promise<string[]> {
+  const { stdout } = await run("docker", ["volume", "ls", "-q", "--filter", `label=${label}`]);
+  return stdout.split("\n").filter(Boolean);
+}
+
+export interface EngineEvent {
+  Type: string;
+  Action: string;
+  Actor: { ID: string; Attributes: Record<string, string> };
+}
+
+/**
+ * What the engine itself says happened since `since` (a Date) until now: creates, starts,
+ * removals of containers, networks and volumes.
+ */
+export async function engineEvents(since: Date): Promise<EngineEvent[]> {
+  const { stdout } = await run("docker", [
+    "events",
+    "--since",
+    (since.getTime() / 1000 - 1).toFixed(3),
+    "--until",
+    (Date.now() / 1000).toFixed(3),
+    "--format",
+    "{{json .}}",
+  ]);
+  return stdout
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as EngineEvent);
+}
+
+/** Events about a run's objects: containers by their pushgate.run label, others by name. */
+export function eventsOfRun(events: readonly EngineEvent[], runId: string): EngineEvent[] {
+  const id = runId.toLowerCase();
+  return events.filter(
+    (event) =>
+      event.Actor.Attributes["pushgate.run"] === runId ||
+      (event.Actor.Attributes.name ?? "").includes(id),
+  );
+}
+
+/** The engine's events about one run's objects since `since`. */
+export async function engineEventsOf(runId: string, since: Date): Promise<EngineEvent[]> {
+  return eventsOfRun(await engineEvents(since), runId);
+}

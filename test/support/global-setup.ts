@@ -8,9 +8,9 @@ import { countImages, removeSuiteImages } from "./suite-images.js";
 /**
  * The integration suite's last check: once every file is done, nothing labelled by the
  * pushgate instances the tests ran (test/support/docker-objects.ts recordInstance) is left
- * in Docker — no container, no network — and the images the suite built are removed, with
- * the engine's image count before and after. Other instances and suites sharing the engine
- * are not looked at.
+ * in Docker — no container, no network, no volume — and the images the suite built are
+ * removed, with the engine's image count before and after. Other instances and suites
+ * sharing the engine are not looked at.
  */
 export default function setup(project: TestProject): () => void {
   const dir = mkdtempSync(join(tmpdir(), "pushgate-instances-"));
@@ -21,16 +21,17 @@ export default function setup(project: TestProject): () => void {
     rmSync(dir, { recursive: true, force: true });
     const left: string[] = [];
     for (const instance of instances) {
-      for (const kind of [
-        ["ps", "-a"],
-        ["network", "ls"],
-      ]) {
+      for (const [kind, format] of [
+        [["ps", "-a"], "{{.Names}} {{.Labels}}"],
+        [["network", "ls"], "{{.Name}} {{.Labels}}"],
+        [["volume", "ls"], "{{.Name}} {{.Labels}}"],
+      ] as const) {
         const out = execFileSync("docker", [
           ...kind,
           "--filter",
           `label=pushgate.instance=${instance}`,
           "--format",
-          "{{.Names}} {{.Labels}}",
+          format,
         ]).toString();
         left.push(...out.split("\n").filter(Boolean));
       }
@@ -43,7 +44,7 @@ export default function setup(project: TestProject): () => void {
       throw new Error(`pushgate left these behind after the suite:\n${left.join("\n")}`);
     }
     process.stdout.write(
-      `final check: ${instances.length} pushgate instances left no container and no network; ` +
+      `final check: ${instances.length} pushgate instances left no container, no network and no volume; ` +
         `${images.removed} images the suite built removed (engine: ${imagesBefore} images before the suite, ${countImages()} after)\n`,
     );
   };

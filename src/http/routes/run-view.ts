@@ -31,6 +31,9 @@ export function runView(
     retryOf: run.retryOf ?? null,
     image: `${imageNameOf(event)}:${event.tag}`,
     imageDigest: run.imageDigest ?? null,
+    source: run.source
+      ? { url: run.source.url ?? null, revision: run.source.revision ?? null }
+      : null,
     exitCode: run.exitCode ?? null,
     createdAt: run.createdAt.toISOString(),
     updatedAt: run.updatedAt.toISOString(),

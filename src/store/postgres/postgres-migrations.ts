@@ -78,4 +78,7 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
    ALTER TABLE runs ADD COLUMN lease_until timestamptz;
    ALTER TABLE runs ADD COLUMN stop_request text;
    CREATE INDEX runs_held ON runs (state, lease_until) WHERE state IN ('pulling', 'testing', 'acting');`,
+  // image_source: the tested image's source repository and commit, read from its labels when
+  // its test starts, so actions after a restart still know {{revision}} (as SQLite's).
+  `ALTER TABLE runs ADD COLUMN image_source jsonb;`,
 ];

@@ -113,6 +113,9 @@ export const MIGRATIONS: readonly string[] = [
                ELSE source || '|' || registry || '|' || repository || '|' || tag END AS head_key
            FROM events))
      WHERE newest = 1;`,
+  // image_source: the tested image's source repository and commit (JSON), read from its labels
+  // when its test starts, so actions after a restart still know {{revision}}.
+  `ALTER TABLE runs ADD COLUMN image_source TEXT;`,
   // Claims: who holds a run being pulled, tested or acting (an owner: instance id and a token
   // of its process), the engine its containers are on, until when; and what another process
   // asked of it (stop_request: "cancel" or "supersede:<run id>").

@@ -1,9 +1,9 @@
-import type { RunRecord } from "../run-store.js";
+import type { RunRecord, RunSource } from "../run-store.js";
 import { toRunRecord, type RunRow as CommonRunRow } from "../run-rows.js";
 
 /** Columns SQLite keeps as text: times (ISO 8601) and JSON. */
 type Texts = "steps" | "created_at" | "updated_at" | "pushed_at" | "received_at";
-type NullableTexts = "finished_at" | "lease_until";
+type NullableTexts = "finished_at" | "lease_until" | "image_source";
 
 /** A row of `runs` joined with its event, as SELECT_RUN reads it. */
 export type RunRow = Omit<CommonRunRow, Texts | NullableTexts> &
@@ -23,6 +23,7 @@ export function toRecord(row: RunRow): RunRecord {
     updated_at: new Date(row.updated_at),
     finished_at: date(row.finished_at),
     lease_until: date(row.lease_until),
+    image_source: row.image_source === null ? null : (JSON.parse(row.image_source) as RunSource),
     pushed_at: new Date(row.pushed_at),
     received_at: new Date(row.received_at),
   });

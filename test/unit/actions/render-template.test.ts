@@ -16,6 +16,7 @@ const values: TemplateValues = {
   result: "passed",
   pipeline: "web",
   registry: "127.0.0.1:5000",
+  revision: "0123abc",
 };
 
 describe("templates", () => {
@@ -23,6 +24,7 @@ describe("templates", () => {
     expect(renderTemplate("{{repository}}:{{ tag }} {{runId}} {{nope}} {x}", values)).toBe(
       "127.0.0.1:5000/acme/web:v1&x=2 01HRUN {{nope}} {x}",
     );
+    expect(renderTemplate("commit {{revision}}", values)).toBe("commit 0123abc");
   });
 
   it("percent-encodes values placed in a URL, so they cannot add parameters", () => {

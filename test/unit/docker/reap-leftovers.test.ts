@@ -5,7 +5,7 @@ import { Reaper, type ReaperEngine } from "../../../src/docker/reaper.js";
 import { createLogger } from "../../../src/observability/logger.js";
 
 // The reaper over an engine standing in for Docker: unreachable until `up`, then listing a
-// container and a network of a leftover run and of a run in flight, all of this instance.
+// container, a network and a volume of a leftover run and of a run in flight, all of this instance.
 const INSTANCE = "0123456789abcdef";
 
 function standInEngine() {
@@ -26,6 +26,12 @@ function standInEngine() {
     listNetworks: () => list([labelled("n-left", "left"), labelled("n-live", "live")]),
     getContainer: (id) => ({ remove: () => Promise.resolve(removed.push(id)) }),
     getNetwork: (id) => ({ remove: () => Promise.resolve(removed.push(id)) }),
+    listVolumes: () =>
+      list([
+        { Name: "v-left", Labels: { "pushgate.run": "left", "pushgate.instance": INSTANCE } },
+        { Name: "v-live", Labels: { "pushgate.run": "live", "pushgate.instance": INSTANCE } },
+      ]).then((Volumes) => ({ Volumes })),
+    getVolume: (name) => ({ remove: () => Promise.resolve(removed.push(name)) }),
   };
   return { state, removed, engine };
 }
@@ -60,7 +66,7 @@ describe("reaping leftovers", () => {
 
     state.up = true;
     await vi.advanceTimersByTimeAsync(30_000);
-    expect(removed).toEqual(["c-left", "n-left"]);
+    expect(removed).toEqual(["c-left", "n-left", "v-left"]);
     expect(logged("reaped leftovers")).toHaveLength(1);
     expect(logged('"level":"warn"')).toHaveLength(1);
 

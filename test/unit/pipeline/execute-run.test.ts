@@ -38,7 +38,7 @@ function standInEngine() {
       target.reference.endsWith(":missing")
         ? Promise.reject(new DockerError("image_not_found", `image not found: ${target.reference}`))
         : Promise.resolve({ id: `sha256:${"1".repeat(64)}`, digest: DIGEST }),
-    facts: () => Promise.resolve({ hasCommand: true }),
+    facts: () => Promise.resolve({ hasCommand: true, workingDir: "/", source: {} }),
   };
   const tests: ExecuteRunDeps["tests"] = {
     run: (spec) => {
@@ -53,7 +53,10 @@ function standInEngine() {
     remove: () => Promise.resolve(),
     networkName: undefined,
   });
-  return { tested, hooks, images, tests, services };
+  const unused = () => Promise.reject(new Error("no compose test in these runs"));
+  const imageFiles: ExecuteRunDeps["imageFiles"] = { read: unused };
+  const composer: ExecuteRunDeps["composer"] = { run: unused };
+  return { tested, hooks, images, tests, services, imageFiles, composer };
 }
 
 function setUp(
@@ -82,6 +85,8 @@ function setUp(
     images: engine.images,
     tests: engine.tests,
     services: engine.services,
+    imageFiles: engine.imageFiles,
+    composer: engine.composer,
     pipelines: [pipeline],
     registries: [],
     pullTimeoutMs: 10_000,
