@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type { Server } from "node:http";
 import { createAxiosHttpClient } from "./actions/create-axios-http-client.js";
 import { createPerformActions } from "./actions/perform-actions.js";
@@ -6,6 +7,8 @@ import { collectSecrets } from "./config/collect-secrets.js";
 import { configWarnings } from "./config/config-warnings.js";
 import { createDocker } from "./docker/create-docker.js";
 import { ComposeTestRunner } from "./docker/compose-test-runner.js";
+import { EngineCalls } from "./docker/engine-calls.js";
+import { engineRuntimes, runtimeProblems } from "./docker/engine-runtimes.js";
 import { ImageClient } from "./docker/image-client.js";
 import { ImageFiles } from "./docker/image-files.js";
 import { pingEngine } from "./docker/ping-engine.js";
@@ -22,6 +25,8 @@ import { observeRuns } from "./observability/observe-runs.js";
 import { createDeliveryIntake } from "./pipeline/accept-delivery.js";
 import { createRunExecutor } from "./pipeline/execute-run.js";
 import { LiveOutput } from "./pipeline/live-output.js";
+import { createLiveOutputSaver } from "./pipeline/save-live-output.js";
+import { keepRetention } from "./pipeline/keep-retention.js";
 import { compilePipelineMatcher } from "./pipeline/match-pipelines.js";
 import { compileRegistryResolver } from "./pipeline/resolve-registry.js";
 import { createRetryRun } from "./pipeline/retry-run.js";
@@ -54,6 +59,9 @@ export interface RunningPushgate {
   stopNow(): void;
 }
 
+/** How often a followed run executing on another replica is read from the shared store. */
+const FOLLOW_POLL_MS = 500;
+
 /** Pause between tries to reap leftovers while the engine cannot be reached. */
 const REAP_RETRY_MS = 30_000;
 
@@ -69,17 +77,38 @@ export async function startPushgate(
     ...(options.logStream ? { stream: options.logStream } : {}),
   });
   let stopping: Promise<void> | undefined;
-  const store = await openStore(config);
+  const store = await openStore(config, {
+    onIdleError: (error) => logger.warn("database connection lost", { error: error.message }),
+  });
   const instanceId = await store.instanceId();
+  // This process's claims: the instance, and a token of this start (a restarted instance
+  // takes back at once what its earlier process held). On SQLite one process owns the file.
+  const shared = config.store.url !== undefined;
+  const lease = {
+    owner: `${instanceId}/${randomBytes(4).toString("hex")}`,
+    engine: config.docker.host,
+    ms: config.store.leaseMs,
+  };
   const dockerHost = config.docker.host;
-  const docker = createDocker(dockerHost);
+  const docker = createDocker(dockerHost, config.docker.tls);
+  const calls = new EngineCalls(dockerHost, config.docker.callTimeoutMs);
   const live = new LiveOutput();
   const metrics = new Metrics({
     queued: () => store.countRuns("queued"),
-    testing: () => store.countRuns("testing"),
+    // With replicas, the runs this one tests: each replica's /metrics is its own.
+    testing: () =>
+      shared ? Promise.resolve(scheduler.executingCount()) : store.countRuns("testing"),
   });
   const observe = observeRuns({ metrics, live, store });
+  const reaper = new Reaper(docker, calls, instanceId);
   const scheduler = new Scheduler({
+    lease,
+    previousSelf: shared ? `${instanceId}/` : "",
+    ...(shared ? { onTick: createLiveOutputSaver(live, store) } : {}),
+    reapRun: async (runId) => {
+      const reaped = await reaper.reapRun(runId);
+      logger.info("removed the leftovers of a run taken over", { runId, ...reaped });
+    },
     store,
     concurrency: config.docker.concurrency,
     pipelines: config.pipelines,
@@ -87,11 +116,11 @@ export async function startPushgate(
     observe,
     executor: createRunExecutor({
       store,
-      images: new ImageClient(docker, dockerHost),
-      tests: new TestContainer(docker, dockerHost),
-      imageFiles: new ImageFiles(docker, dockerHost),
-      composer: new ComposeTestRunner(docker, dockerHost),
-      services: (owner) => new RunServices(docker, dockerHost, owner),
+      images: new ImageClient(docker, calls),
+      tests: new TestContainer(docker, calls),
+      imageFiles: new ImageFiles(docker, calls),
+      composer: new ComposeTestRunner(docker, calls),
+      services: (owner) => new RunServices(docker, calls, owner),
       pipelines: config.pipelines,
       registries: config.registries,
       pullTimeoutMs: config.docker.pullTimeoutMs,
@@ -134,6 +163,7 @@ export async function startPushgate(
     logger,
     intake,
     store,
+    ...(shared ? { followPollMs: FOLLOW_POLL_MS } : {}),
     readiness: [
       { name: "store", check: () => store.ping() },
       { name: "docker", check: () => pingEngine(docker, dockerHost) },
@@ -157,6 +187,17 @@ export async function startPushgate(
   const { server, url } = await listen(app, config.listen);
   logger.info("listening", { url, pipelines: config.pipelines.map((p) => p.name) });
   for (const warning of configWarnings(config)) logger.warn("config warning", { warning });
+  // Test runtimes the engine does not know are said now; their runs end errored saying it too.
+  if (config.pipelines.some((p) => p.test.runtime !== undefined)) {
+    engineRuntimes(docker, calls).then(
+      (known) => {
+        for (const problem of runtimeProblems(config.pipelines, known, dockerHost)) {
+          logger.error(problem);
+        }
+      },
+      (error: unknown) => logger.warn("test runtimes not checked", { error: String(error) }),
+    );
+  }
 
   // Leftovers of a previous process are reaped before runs start. An engine that is down
   // stops nothing: runs then end `errored` saying so, pushgate keeps serving, and the reap is
@@ -165,7 +206,7 @@ export async function startPushgate(
     options.executeRuns === false
       ? undefined
       : reapLeftovers({
-          reaper: new Reaper(docker, dockerHost, instanceId),
+          reaper,
           isActive: (runId) => scheduler.isActive(runId),
           logger,
           retryMs: REAP_RETRY_MS,
@@ -173,10 +214,12 @@ export async function startPushgate(
   const runner = reaping?.first
     .then(() => (stopping ? undefined : scheduler.start()))
     .catch((error: unknown) => logger.error("runs cannot start", { error: String(error) }));
+  const retention = keepRetention({ store, retention: config.store.retention, logger });
 
   const stop = (how: { graceMs?: number } = {}): Promise<void> =>
     (stopping ??= (async () => {
       await runner;
+      await retention.stop();
       await reaping?.stop();
       await scheduler.stop(how.graceMs ?? config.shutdown.graceMs);
       live.closeAll();

@@ -23,9 +23,14 @@ export function collectSecrets(config: Config): string[] {
     ...config.auth.webhookTokens,
     config.auth.apiToken,
     ...config.auth.githubWebhookSecrets,
+    ...config.fileSecrets,
   ]);
+  if (config.auth.metricsToken) found.add(config.auth.metricsToken);
   for (const registry of config.registries) if (registry.password) found.add(registry.password);
   if (config.jenkins?.token) found.add(config.jenkins.token);
+  // The database URL: its password, and any credential its query holds (password=, sslkey=).
+  if (config.store.url)
+    for (const secret of [config.store.url, ...urlSecretsOf(config.store.url)]) found.add(secret);
   if (config.jenkins?.password) found.add(config.jenkins.password);
 
   const visit = (node: unknown, secretByName: boolean): void => {

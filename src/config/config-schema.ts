@@ -3,6 +3,7 @@ import { isValidImageReference } from "../docker/image-reference.js";
 import { registryHost } from "../sources/joi-reference-rules.js";
 import { actionList, allowedHost } from "./action-schema.js";
 import { duration, size } from "./joi-units.js";
+import { dockerTls, serviceCapabilities, testLockdown, trustProxy } from "./lockdown-schema.js";
 
 const SOURCES = ["dockerhub", "registry", "acr", "harbor", "quay", "ghcr"];
 
@@ -62,6 +63,7 @@ const service = Joi.object({
     log: regularExpression,
   }).xor("tcp", "log"),
   timeout: duration("60s"),
+  ...serviceCapabilities,
 });
 
 const test = Joi.object({
@@ -76,6 +78,7 @@ const test = Joi.object({
     pids: Joi.number().integer().min(8).max(65536).default(256),
   }).default(),
   services: Joi.array().items(service).unique("name").default([]),
+  ...testLockdown,
 })
   .oxor("compose", "command")
   .messages({ "object.oxor": "set test.compose or test.command, not both" })
@@ -108,7 +111,26 @@ export const configSchema = Joi.object({
     host: Joi.string().default("0.0.0.0"),
     port: Joi.number().integer().min(0).max(65535).default(8080),
   }).default(),
-  store: Joi.object({ path: Joi.string().default("./data/pushgate.db") }).default(),
+  store: Joi.object({
+    path: Joi.string(),
+    url: Joi.string()
+      .uri({ scheme: ["postgres", "postgresql"] })
+      .messages({
+        "string.uri": "must be a URL such as postgres://pushgate:secret@db:5432/pushgate",
+        "string.uriCustomScheme": "must be a postgres:// URL",
+      }),
+    lease: duration("30s"),
+    retention: Joi.object({
+      maxAge: duration(),
+      keepPerPipeline: Joi.number().integer().min(1),
+    }).default({}),
+    instance: Joi.string()
+      .pattern(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/)
+      .messages({ "string.pattern.base": "must be letters, digits, . _ - (at most 64)" }),
+  })
+    .oxor("path", "url")
+    .messages({ "object.oxor": "set store.path (SQLite) or store.url (PostgreSQL), not both" })
+    .default(),
   limits: Joi.object({
     body: size("1m"),
     dedupeTtl: duration("1h"),
@@ -124,18 +146,16 @@ export const configSchema = Joi.object({
       .required()
       .messages({ "string.min": "must be at least 8 characters" }),
     githubWebhookSecret: Joi.alternatives(secret, Joi.array().items(secret).min(1)),
+    metricsToken: secret,
     sessionIdle: duration("12h"),
   }).required(),
-  trustProxy: Joi.alternatives(Joi.boolean(), Joi.number().integer().min(1).max(16))
-    .default(false)
-    .messages({
-      "alternatives.match": "must be true, false or a number of proxies",
-      "alternatives.types": "must be true, false or a number of proxies",
-    }),
+  trustProxy,
   docker: Joi.object({
     host: Joi.string().pattern(/^(unix|tcp|http|https|npipe):\/\//),
     concurrency: Joi.number().integer().min(1).max(64).default(2),
     pullTimeout: duration("5m"),
+    callTimeout: duration("60s"),
+    tls: dockerTls,
     maxAttempts: Joi.number().integer().min(1).max(100).default(3),
   }).default(),
   shutdown: Joi.object({ grace: duration("30s") }).default(),

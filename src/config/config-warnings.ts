@@ -1,11 +1,13 @@
 import type { Config } from "./config.js";
+import { plainTcpWarning } from "./plain-tcp-warning.js";
 
 /**
  * Settings that are valid but probably not what was meant, one line each with the setting's
  * path: said by check-config and logged at start-up, never refused.
  */
-export function configWarnings(config: Pick<Config, "pipelines">): string[] {
-  const warnings: string[] = [];
+export function configWarnings(config: Pick<Config, "pipelines" | "docker">): string[] {
+  const plainTcp = plainTcpWarning(config.docker);
+  const warnings: string[] = plainTcp ? [plainTcp] : [];
   config.pipelines.forEach((pipeline, i) => {
     for (const pattern of pipeline.match.repositories) {
       if (/[A-Z]/.test(pattern)) {

@@ -3,7 +3,7 @@ import type { SourceName } from "../sources/push-event.js";
 /** The validated configuration, built once at start-up and frozen. */
 export interface Config {
   listen: { host: string; port: number };
-  store: { path: string };
+  store: StoreConfig;
   limits: {
     /** Largest webhook body accepted, in bytes (413 past it). */
     bodyBytes: number;
@@ -19,20 +19,27 @@ export interface Config {
     apiToken: string;
     /** Secrets of GitHub webhooks (GHCR), checked against X-Hub-Signature-256; several while rotating. */
     githubWebhookSecrets: string[];
+    /** Bearer token for /metrics; unset, /metrics is open. */
+    metricsToken?: string;
     /** A dashboard session unused for this long ends. */
     sessionIdleMs: number;
   };
   /**
-   * Whose X-Forwarded-For and X-Forwarded-Proto are believed: false (default) nobody's, the
-   * connection counts; true: any proxy's; a number: that many proxies in front. Express's
-   * "trust proxy" reads them.
+   * Whose X-Forwarded-For gives the client's address (rate limits, logs) and whose
+   * X-Forwarded-Proto says the request came over HTTPS (the dashboard's Secure cookie): false
+   * (none, the default), true (any), a number of proxies in front, or proxy addresses and
+   * ranges, as Express's "trust proxy" reads them.
    */
-  trustProxy: boolean | number;
+  trustProxy: boolean | number | string | string[];
   docker: {
     /** e.g. unix:///var/run/docker.sock or tcp://host:2376 */
     host: string;
     concurrency: number;
     pullTimeoutMs: number;
+    /** Deadline of every other engine call (not pulls, not waits for a container). */
+    callTimeoutMs: number;
+    /** Files for TLS to a tcp:// engine (docker.tls, or DOCKER_TLS_VERIFY + DOCKER_CERT_PATH). */
+    tls?: DockerTlsFiles;
     /** Executions a run gets; one interrupted by a restart that often ends errored. */
     maxAttempts: number;
   };
@@ -52,6 +59,30 @@ export interface Config {
   };
   log: { level: "error" | "warn" | "info" | "debug" };
   pipelines: PipelineConfig[];
+  /** Values read through ${file:...}: secrets wherever they are used. */
+  fileSecrets: string[];
+}
+
+export interface DockerTlsFiles {
+  /** The CA the engine's certificate must chain to; the system's CAs when omitted. */
+  ca?: string;
+  /** The client certificate and its key, which an engine started with --tlsverify asks for. */
+  cert?: string;
+  key?: string;
+}
+
+/** Where runs are kept: exactly one of `path` (SQLite) and `url` (PostgreSQL) is set. */
+export interface StoreConfig {
+  /** The SQLite file: the embedded default, for one pushgate process. */
+  path?: string;
+  /** postgres://user:password@host:port/database (store.url or DATABASE_URL): for replicas. */
+  url?: string;
+  /** How long a replica holds a claimed run without renewing its lease (store.lease). */
+  leaseMs: number;
+  /** This replica's id on PostgreSQL (store.instance); the host name when unset. */
+  instance?: string;
+  /** Finished runs kept (store.retention): older than maxAge and past the newest keepPerPipeline go. */
+  retention: { maxAgeMs?: number; keepPerPipeline?: number };
 }
 
 export interface RegistryConfig {
@@ -94,6 +125,16 @@ export interface ServiceConfig {
   command?: string[];
   wait?: { tcp: number } | { log: string };
   timeoutMs: number;
+  /** Given back on top of Docker's defaults minus NET_RAW (IPC_LOCK, SYS_NICE, NET_RAW...). */
+  capAdd: string[];
+  /** Dropped from them ("ALL" for every one). */
+  capDrop: string[];
+}
+
+/** A tmpfs mount in every container of a test. */
+export interface TmpfsMount {
+  path: string;
+  sizeBytes: number;
 }
 
 /** A Compose test file named by a pipeline, read (and checked) at start-up. */
@@ -114,6 +155,14 @@ export interface TestConfig {
   network: string;
   resources: { memoryBytes: number; cpus: number; pids: number };
   services: ServiceConfig[];
+  /** The engine's runtime for every container of the test ("runsc" for gVisor); its default when unset. */
+  runtime?: string;
+  /** Read-only root filesystems, with a tmpfs at /tmp and at each of `tmpfs`. */
+  readOnly: boolean;
+  /** tmpfs mounts (test.tmpfs); /tmp comes first when readOnly. */
+  tmpfs: TmpfsMount[];
+  /** "uid[:gid]" or a user name the containers run as; the image's own when unset. */
+  user?: string;
 }
 
 export interface ActionsConfig {

@@ -10,6 +10,7 @@ import type { RunStore } from "../store/run-store.js";
 import { webRoutes } from "../web/web-routes.js";
 import { countWebhooks } from "./middleware/count-webhooks.js";
 import { handleErrors, notFound } from "./middleware/handle-errors.js";
+import { limitTokenGuesses } from "./middleware/limit-token-guesses.js";
 import { logRequests } from "./middleware/log-requests.js";
 import { refuseWhileStopping } from "./middleware/refuse-while-stopping.js";
 import { apiRoutes } from "./routes/api-routes.js";
@@ -31,6 +32,8 @@ export interface AppDependencies {
   steering: RunSteering;
   live: LiveOutput;
   metrics: Metrics;
+  /** With a store shared by replicas: how often a followed run executing elsewhere is read. */
+  followPollMs?: number;
   /** True once pushgate is shutting down: no new work is taken. */
   isStopping: () => boolean;
   /** Further routers (sources, steering, metrics) mounted before the 404. */
@@ -52,7 +55,9 @@ export function createApp(deps: AppDependencies): Express {
   app.use(logRequests(logger));
   app.use(countWebhooks((source, status) => deps.metrics.webhookAnswered(source, status)));
   app.use(healthRoutes(deps.readiness, deps.isStopping));
-  app.use(metricsRoutes(deps.metrics));
+  // Everything below needs a token: an address guessing them is refused for a while.
+  app.use(limitTokenGuesses({ logger, count: deps.metrics }));
+  app.use(metricsRoutes(deps.metrics, config.auth.metricsToken));
   app.use(refuseWhileStopping(deps.isStopping));
   const webhooks = {
     tokens: config.auth.webhookTokens,
@@ -79,12 +84,23 @@ export function createApp(deps: AppDependencies): Express {
       steering: deps.steering,
       live: deps.live,
       redact,
+      ...(deps.followPollMs !== undefined ? { pollMs: deps.followPollMs } : {}),
     }),
   );
   for (const router of deps.extraRoutes ?? []) app.use(router);
   // The dashboard, after every webhook and API route: none of its middleware runs for them.
-  app.use(webRoutes({ config, store, steering: deps.steering, live: deps.live, redact, logger }));
+  const dashboard = webRoutes({
+    config,
+    store,
+    steering: deps.steering,
+    live: deps.live,
+    redact,
+    logger,
+    ...(deps.followPollMs !== undefined ? { followPollMs: deps.followPollMs } : {}),
+  });
+  app.use(dashboard.pages);
   app.use(notFound);
+  app.use(dashboard.errors);
   app.use(handleErrors(logger));
   return app;
 }

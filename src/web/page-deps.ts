@@ -13,6 +13,8 @@ export interface PageDeps {
   live: LiveOutput;
   /** Masks configured secrets in output text. */
   redact: (text: string) => string;
+  /** With a store shared by replicas: how often a followed run executing elsewhere is read. */
+  followPollMs?: number;
   pipelines: readonly PipelineConfig[];
   sessions: Sessions;
   render: Renderer;

@@ -3,6 +3,7 @@ import { HttpError } from "../http/http-error.js";
 import type { Logger } from "../observability/logger.js";
 import { StoreUnavailableError } from "../store/store-unavailable-error.js";
 import { pageFrame } from "./page-frame.js";
+import { pageSecurity } from "./page-security.js";
 import type { Renderer } from "./render-page.js";
 
 /** A page's error as a page, not JSON: its status, a title and a sentence. */
@@ -42,6 +43,26 @@ export function pageErrors(render: Renderer, logger: Logger): ErrorRequestHandle
       { status, title: TITLES[status] ?? "Error", message },
       status,
     );
+  };
+}
+
+/** The dashboard's pages and forms (not its scripts, styles and badges). */
+const PAGE_PATHS = /^\/(?:$|(?:runs|pipelines|queue|sign-in|sign-out)(?:\/|$))/;
+
+/**
+ * Errors raised before the dashboard's routes ran (an address refused for guessing tokens):
+ * a page, with the pages' headers, when a browser asked for a page of the dashboard; JSON
+ * (the next handler) for /api, webhooks and everything else.
+ */
+export function earlyPageErrors(render: Renderer, logger: Logger): ErrorRequestHandler {
+  const security = pageSecurity();
+  const showError = pageErrors(render, logger);
+  return (error: unknown, req, res, next) => {
+    if (!PAGE_PATHS.test(req.path) || req.accepts(["json", "html"]) !== "html") {
+      next(error);
+      return;
+    }
+    security(req, res, () => showError(error, req, res, next));
   };
 }
 

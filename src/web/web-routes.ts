@@ -1,11 +1,11 @@
-import { Router } from "express";
+import { Router, type ErrorRequestHandler } from "express";
 import type { Config } from "../config/config.js";
 import type { RunSteering } from "../http/routes/run-steering.js";
 import type { Logger } from "../observability/logger.js";
 import type { LiveOutput } from "../pipeline/live-output.js";
 import type { RunStore } from "../store/run-store.js";
 import type { PageDeps } from "./page-deps.js";
-import { pageErrors, pageNotFound } from "./page-errors.js";
+import { earlyPageErrors, pageErrors, pageNotFound } from "./page-errors.js";
 import { pageSecurity } from "./page-security.js";
 import { badgeRoute } from "./pages/badge-route.js";
 import { pipelinesPage } from "./pages/pipelines-page.js";
@@ -17,7 +17,6 @@ import { refuseForeignForms, requireFormToken } from "./session/check-form.js";
 import { requireSession } from "./session/require-session.js";
 import { Sessions } from "./session/sessions.js";
 import { readForm, signInRoutes } from "./session/sign-in-routes.js";
-import { SignInLimiter } from "./session/sign-in-limiter.js";
 import { staticAssets } from "./static-assets.js";
 
 export interface WebOptions {
@@ -27,15 +26,24 @@ export interface WebOptions {
   live: LiveOutput;
   redact: (text: string) => string;
   logger: Logger;
+  /** With a store shared by replicas: how often a followed run executing elsewhere is read. */
+  followPollMs?: number;
   clock?: () => Date;
+}
+
+export interface Dashboard {
+  /** Mounted after the webhooks and /api, which it never touches. */
+  pages: Router;
+  /** Mounted before the JSON error handler: errors raised before `pages` ran, as pages. */
+  errors: ErrorRequestHandler;
 }
 
 /**
  * The dashboard: sign-in, the runs, a run with its live output, the pipelines and the queue,
  * badges, and their scripts and styles. Server-rendered pages over the store and the same
- * steering as /api; mounted after the webhooks and /api, which it never touches.
+ * steering as /api.
  */
-export function webRoutes(options: WebOptions): Router {
+export function webRoutes(options: WebOptions): Dashboard {
   const { config, store, logger } = options;
   const clock = options.clock ?? (() => new Date());
   const render = createRenderer();
@@ -45,6 +53,7 @@ export function webRoutes(options: WebOptions): Router {
     steering: options.steering,
     live: options.live,
     redact: options.redact,
+    ...(options.followPollMs !== undefined ? { followPollMs: options.followPollMs } : {}),
     pipelines: config.pipelines,
     sessions,
     render,
@@ -70,7 +79,6 @@ export function webRoutes(options: WebOptions): Router {
     signInRoutes({
       apiToken: config.auth.apiToken,
       sessions,
-      limiter: new SignInLimiter(),
       render,
       logger,
       ...(config.publicUrl !== undefined ? { publicUrl: config.publicUrl } : {}),
@@ -82,5 +90,5 @@ export function webRoutes(options: WebOptions): Router {
   router.use(pipelinesPage(deps));
   router.use(pageNotFound(render));
   router.use(pageErrors(render, logger));
-  return router;
+  return { pages: router, errors: earlyPageErrors(render, logger) };
 }

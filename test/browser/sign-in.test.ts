@@ -109,15 +109,27 @@ describe("signing in", () => {
   });
 
   it("refuses an address that gave too many wrong tokens for a while, right ones included", async () => {
-    const from = (address: string) => ({ "x-forwarded-for": address });
-    for (let i = 0; i < 10; i++) {
+    // The limit the webhooks, /api and /metrics share: 20 wrong tokens a minute per address.
+    const from = (address: string) => ({ "x-forwarded-for": address, accept: "text/html" });
+    for (let i = 0; i < 20; i++) {
       expect((await postSignIn(pushgate, `wrong-${i}`, from("203.0.113.7"))).status).toBe(403);
     }
     const locked = await postSignIn(pushgate, API_TOKEN, from("203.0.113.7"));
     expect(locked.status).toBe(429);
     expect(Number(locked.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(locked.headers.get("set-cookie")).toBeNull();
-    expect(await locked.text()).toContain("Too many wrong tokens from this address");
+    // A page for the browser, with the pages' headers.
+    expect(locked.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(locked.headers.get("content-security-policy")).toContain("script-src 'self'");
+    expect(await locked.text()).toMatch(
+      /20 wrong tokens from this address within 1m; retry in \d+ s/,
+    );
+    // The same address is refused by /api too, with JSON, its right token included.
+    const api = await fetch(`${pushgate.url}/api/runs`, {
+      headers: { authorization: `Bearer ${API_TOKEN}`, "x-forwarded-for": "203.0.113.7" },
+    });
+    expect(api.status).toBe(429);
+    expect(await api.json()).toMatchObject({ error: "too_many_wrong_tokens" });
     // Another address is not affected.
     expect((await postSignIn(pushgate, API_TOKEN, from("203.0.113.8"))).status).toBe(303);
   });

@@ -1,7 +1,9 @@
 import { describe } from "vitest";
 import { actionsContract } from "./actions-contract.js";
+import { claimsContract } from "./claims-contract.js";
 import { dedupeContract } from "./dedupe-contract.js";
 import { queueContract } from "./queue-contract.js";
+import { retentionContract } from "./retention-contract.js";
 import { runsContract } from "./runs-contract.js";
 import { sessionsContract } from "./sessions-contract.js";
 import { sourceContract } from "./source-contract.js";
@@ -16,5 +18,7 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
     actionsContract(factory);
     sessionsContract(factory);
     sourceContract(factory);
+    claimsContract(factory);
+    retentionContract(factory);
   });
 }

@@ -1,11 +1,11 @@
 import { ConfigError } from "../../src/config/config-error.js";
 import { parseConfig } from "../../src/config/load-config.js";
 
-/** The problems a config text has, one line each, as start-up says them. */
-export function configProblemsOf(
-  text: string,
-  env: Record<string, string> = {},
-): readonly string[] {
+/** The least a config needs: tokens. */
+export const AUTH = "auth: { webhookTokens: [hook-token-1], apiToken: api-token-1 }\n";
+
+/** The problems parseConfig names for `text`; fails the test when it finds none. */
+export function problemsOf(text: string, env: Record<string, string> = {}): readonly string[] {
   try {
     parseConfig(text, env);
   } catch (error) {

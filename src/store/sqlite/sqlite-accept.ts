@@ -2,7 +2,7 @@ import type Database from "better-sqlite3";
 import { headKeyOf } from "../../sources/push-event.js";
 import type { AcceptItem, AcceptOutcome } from "../run-store.js";
 import type { Prepare } from "./sqlite-run-actions.js";
-import { imageKeyOf } from "./sqlite-run-rows.js";
+import { imageKeyOf } from "../image-key-of.js";
 
 /**
  * Records deliveries' events and their queued runs in one transaction, in order: an item is

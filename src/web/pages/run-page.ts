@@ -40,7 +40,12 @@ export function runPage(deps: PageDeps): Router {
     render.page(res, "run.njk", pageFrame(res, title, "runs"), model);
   });
 
-  const log = runLog({ store, live: deps.live, redact: deps.redact });
+  const log = runLog({
+    store,
+    live: deps.live,
+    redact: deps.redact,
+    ...(deps.followPollMs !== undefined ? { pollMs: deps.followPollMs } : {}),
+  });
   // The stream answers 401 to a script once signed out; the raw text link goes to sign-in.
   const guarded: RequestHandler = (req, res, next) =>
     (req.query.follow === undefined ? guard.page : guard.live)(req, res, next);

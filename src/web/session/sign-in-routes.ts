@@ -1,4 +1,5 @@
 import express, { Router, type Request, type Response } from "express";
+import { markWrongToken } from "../../http/middleware/limit-token-guesses.js";
 import { tokensMatch } from "../../http/middleware/tokens-match.js";
 import type { Logger } from "../../observability/logger.js";
 import type { Renderer } from "../render-page.js";
@@ -6,12 +7,10 @@ import { formField, refuseForeignForms, requireFormToken } from "./check-form.js
 import { requireSession } from "./require-session.js";
 import { clearSessionCookie, sessionIdOf, setSessionCookie } from "./session-cookie.js";
 import type { Sessions } from "./sessions.js";
-import type { SignInLimiter } from "./sign-in-limiter.js";
 
 export interface SignInOptions {
   apiToken: string;
   sessions: Sessions;
-  limiter: SignInLimiter;
   render: Renderer;
   logger: Logger;
   publicUrl?: string;
@@ -25,7 +24,7 @@ export const readForm = express.urlencoded({ extended: false, limit: "4kb", para
  * POST /sign-out (ends it). The token is never put in the cookie, a URL or a page.
  */
 export function signInRoutes(options: SignInOptions): Router {
-  const { sessions, limiter, render, logger } = options;
+  const { sessions, render, logger } = options;
   const router = Router();
 
   router.get("/sign-in", async (req, res) => {
@@ -37,23 +36,14 @@ export function signInRoutes(options: SignInOptions): Router {
   router.post("/sign-in", readForm, refuseForeignForms(options.publicUrl), async (req, res) => {
     const next = safeNext(formField(req, "next"));
     const address = addressOf(req);
-    const locked = await limiter.lockedFor(address);
-    if (locked !== undefined) {
-      res.set("Retry-After", String(locked));
-      showSignIn(render, res, {
-        next,
-        problem: `Too many wrong tokens from this address: try again in ${Math.ceil(locked / 60)} min.`,
-        status: 429,
-      });
-      return;
-    }
     if (!tokensMatch(formField(req, "token"), [options.apiToken])) {
-      await limiter.wrong(address);
+      // Counted with the wrong tokens the address gave the webhooks, /api and /metrics: too
+      // many and every request of it is refused for a while (limitTokenGuesses).
+      markWrongToken(res);
       logger.warn("dashboard sign-in refused: wrong token", { address });
       showSignIn(render, res, { next, problem: "That is not the API token.", status: 403 });
       return;
     }
-    await limiter.right(address);
     const { id } = await sessions.start();
     setSessionCookie(req, res, id);
     logger.info("dashboard sign-in", { address });
