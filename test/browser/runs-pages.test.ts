@@ -279,6 +279,40 @@ describe("forms from elsewhere", () => {
   });
 });
 
+describe("with JavaScript off", () => {
+  it("lists and filters the runs, shows a run's output, and retries it with plain forms", async () => {
+    const plain = await browser.newPage();
+    const cdp = await browser.context.newCDPSession(plain);
+    await cdp.send("Emulation.setScriptExecutionDisabled", { value: true });
+    try {
+      await plain.goto(`${pushgate.url}/runs`);
+      await plain.getByLabel("State").selectOption("failed");
+      await plain.getByRole("button", { name: "Filter" }).click();
+      await expect.poll(() => new URL(plain.url()).searchParams.get("state")).toBe("failed");
+      expect(await plain.locator("tbody tr .state .word").allTextContents()).toEqual(["failed"]);
+
+      await plain.getByRole("link", { name: `${ns}/fail:v1`, exact: true }).click();
+      expect(await plain.locator(".verdict-word").textContent()).toBe("failed");
+      expect(await plain.locator("#output").innerText()).toContain("not ok 2 - 2 + 2 is 5");
+      await plain.getByRole("button", { name: "Retry" }).click();
+      await expect.poll(() => plain.url()).not.toContain(runs.failed);
+      expect(await plain.locator(".notice").textContent()).toContain("Queued again");
+      // The script that follows a run is off: the page says so instead of following it.
+      expect(await plain.locator("#live-status").textContent()).toContain("turn on JavaScript");
+      const retryId = new URL(plain.url()).pathname.split("/").at(-1) ?? "";
+      expect(await waitForRun(pushgate.url, retryId)).toMatchObject({
+        state: "failed",
+        retryOf: runs.failed,
+      });
+      // Without the script the page does not follow the run; a reload shows where it is.
+      await plain.reload();
+      expect(await plain.locator(".verdict-word").textContent()).toBe("failed");
+    } finally {
+      await plain.close();
+    }
+  });
+});
+
 /** No script of the output ran: no dialog, no marker, no element made from the text. */
 async function checkNothingRan(on: Page): Promise<void> {
   expect(browser.dialogs).toEqual([]);
