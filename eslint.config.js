@@ -25,4 +25,17 @@ export default tseslint.config(
     files: ["**/*.js", "**/*.mjs"],
     ...tseslint.configs.disableTypeChecked,
   },
+  {
+    // The dashboard's scripts run in the browser.
+    files: ["src/web/static/**/*.js"],
+    languageOptions: {
+      globals: {
+        document: "readonly",
+        location: "readonly",
+        fetch: "readonly",
+        setTimeout: "readonly",
+        EventSource: "readonly",
+      },
+    },
+  },
 );

@@ -33,6 +33,19 @@ export default defineConfig({
           globalSetup: ["test/support/global-setup.ts"],
         },
       },
+      {
+        test: {
+          name: "browser",
+          include: ["test/browser/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          // The dashboard in headless Chromium against pushgate and the real engine: one
+          // browser per file, files one at a time, in turn with the integration files.
+          fileParallelism: false,
+          globalSetup: ["test/support/global-setup.ts"],
+        },
+      },
     ],
   },
 });

@@ -7,11 +7,12 @@
 #   - gVisor: Debian's runsc registered with the engine as the runtime "runsc" (its entry
 #     merged into dockerd's daemon.json, which is reloaded with SIGHUP: nothing restarts);
 #   - a PostgreSQL cluster of its own (Debian's postgresql) on a free loopback port, in a
-#     temporary folder removed on exit (scripts/postgres-env.sh).
+#     temporary folder removed on exit (scripts/postgres-env.sh);
+#   - Debian's chromium, for the dashboard's browser tests (driven by playwright-core).
 # The command sees PUSHGATE_TEST_REGISTRY (host:port), PUSHGATE_TEST_BASE_IMAGE,
-# PUSHGATE_TEST_DATABASE_URL and PUSHGATE_TEST_SUITE: every image built from the base
-# carries the label pushgate-test.suite=<that id>, and all of them are removed from the
-# engine at the end.
+# PUSHGATE_TEST_DATABASE_URL, PUSHGATE_TEST_CHROMIUM (the browser's path) and
+# PUSHGATE_TEST_SUITE: every image built from the base carries the label
+# pushgate-test.suite=<that id>, and all of them are removed from the engine at the end.
 # TEST_ENV_TOOLS names further commands the command needs, each installed from the Debian
 # package of the same name when missing (the benchmarks: TEST_ENV_TOOLS="wrk webhook").
 # Usage: scripts/test-env.sh vitest run [args...]
@@ -20,7 +21,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 state="$root/.test-env"
 mkdir -p "$state"
-PACKAGES=(docker.io docker-registry busybox-static runsc openssl postgresql)
+PACKAGES=(docker.io docker-registry busybox-static runsc openssl postgresql chromium)
 # shellcheck source=scripts/postgres-env.sh
 . "$root/scripts/postgres-env.sh"
 
@@ -40,6 +41,7 @@ missing_tools() {
   command -v openssl >/dev/null 2>&1 || missing+=(openssl)
   busybox_path >/dev/null || missing+=(busybox-static)
   postgres_bindir >/dev/null || missing+=(postgresql)
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   local tool
   for tool in ${TEST_ENV_TOOLS:-}; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
@@ -64,7 +66,7 @@ ensure_tools() {
   missing=$(missing_tools)
   [ -z "$missing" ] && return 0
   if ! can_install; then
-    die "missing: $(echo "$missing" | tr '\n' ' ')— install Docker (an engine answering 'docker info'), the distribution registry ('registry' binary, Debian package docker-registry), a static busybox (Debian package busybox-static), gVisor (Debian package runsc), openssl, PostgreSQL (Debian package postgresql) and ${TEST_ENV_TOOLS:-nothing else}, then run again."
+    die "missing: $(echo "$missing" | tr '\n' ' ')— install Docker (an engine answering 'docker info'), the distribution registry ('registry' binary, Debian package docker-registry), a static busybox (Debian package busybox-static), gVisor (Debian package runsc), openssl, PostgreSQL (Debian package postgresql), Chromium (Debian package chromium) and ${TEST_ENV_TOOLS:-nothing else}, then run again."
   fi
   local packages
   mapfile -t packages < <(printf '%s\n' "${PACKAGES[@]}" $missing | sort -u)
@@ -236,6 +238,8 @@ export PUSHGATE_TEST_REGISTRY="$registry"
 export PUSHGATE_TEST_BASE_IMAGE="$base"
 export PUSHGATE_TEST_DATABASE_URL PUSHGATE_TEST_POSTGRES_CTL
 export PUSHGATE_TEST_SUITE="$suite"
+PUSHGATE_TEST_CHROMIUM=$(command -v chromium)
+export PUSHGATE_TEST_CHROMIUM
 set +e
 "$@"
 status=$?

@@ -122,6 +122,7 @@ async function main(): Promise<number> {
     say(
       `demo: pushgate on ${url} (config ${where("pushgate.yml")}, store ${where("demo.db")}, log ${where("pushgate.log")})`,
     );
+    say(`demo: the dashboard on ${url}/ (sign in with the API token ${apiToken})`);
     say(`demo: registry on ${registry.host}, which tells pushgate of every push`);
 
     const follow = followRuns(url, apiToken, say);

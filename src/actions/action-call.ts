@@ -66,7 +66,7 @@ export function originOf(url: string): string {
   }
 }
 
-/** A link to a run for people, when pushgate knows the URL it is reached at. */
+/** A link to a run's page on the dashboard, for people, when pushgate knows the URL it is reached at. */
 export function runLinkOf(publicUrl: string | undefined, runId: string): string | undefined {
-  return publicUrl ? `${publicUrl.replace(/\/+$/, "")}/api/runs/${runId}` : undefined;
+  return publicUrl ? `${publicUrl.replace(/\/+$/, "")}/runs/${runId}` : undefined;
 }

@@ -33,6 +33,12 @@ function stepOf(id: string, action: ActionConfig): ActionStep {
   return { id, kind: "webhook", target: originOf(action.webhook.url), spec: action.webhook };
 }
 
+/** What an action of the config calls, safe to show: its kind and its target. */
+export function describeAction(action: ActionConfig): { kind: string; target: string } {
+  const { kind, target } = stepOf("", action);
+  return { kind, target };
+}
+
 /**
  * The actions an outcome calls for, in order: the pipeline's list for the verdict
  * ("success.0", "success.1"...), then Docker Hub's callback when the pipeline asks for it

@@ -11,7 +11,7 @@ export const TRIAL_STORE = "./data/trial.db";
 /**
  * The few lines a trial run (`npm start` with no config) prints once it listens: what to
  * configure, a curl line that sends a Docker Hub push to it and what that push will do here,
- * and where to see a run pass. A token that came from the environment is shown as the
+ * where to see the runs (the API, or the dashboard), and where to see a run pass. A token that came from the environment is shown as the
  * variable, never as its value.
  */
 export function firstRunMessage(options: {
@@ -47,7 +47,7 @@ export function firstRunMessage(options: {
     `  and check it: ${checkConfigCommand(how, "pushgate.yml", image)}`,
     `  Send a test push of ${image} (${outcome}), then list the runs:`,
     `  curl -H 'Content-Type: application/json' -d '${payload}' ${url}/dockerhub-webhook/${hookToken}/notify`,
-    `  curl -H "Authorization: Bearer ${apiToken}" ${url}/api/runs`,
+    `  curl -H "Authorization: Bearer ${apiToken}" ${url}/api/runs  # or open ${url}/ and sign in with that token`,
     ...(how === "clone"
       ? ["  To see a run pass and another fail on this machine, with no internet: npm run demo"]
       : []),

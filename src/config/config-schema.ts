@@ -99,6 +99,7 @@ const pipeline = Joi.object({
   test,
   on: Joi.object({ success: actionList, failure: actionList, error: actionList }).default(),
   callback: Joi.boolean().default(false),
+  badge: Joi.boolean().default(false),
   concurrency: Joi.number().integer().min(1).max(64),
   supersede: Joi.alternatives(Joi.string().valid("queued", "running"), Joi.boolean().valid(false))
     .default(false)
@@ -146,6 +147,7 @@ export const configSchema = Joi.object({
       .messages({ "string.min": "must be at least 8 characters" }),
     githubWebhookSecret: Joi.alternatives(secret, Joi.array().items(secret).min(1)),
     metricsToken: secret,
+    sessionIdle: duration("12h"),
   }).required(),
   trustProxy,
   docker: Joi.object({

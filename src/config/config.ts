@@ -21,11 +21,14 @@ export interface Config {
     githubWebhookSecrets: string[];
     /** Bearer token for /metrics; unset, /metrics is open. */
     metricsToken?: string;
+    /** A dashboard session unused for this long ends. */
+    sessionIdleMs: number;
   };
   /**
-   * Whose X-Forwarded-For gives the client's address (rate limits, logs): false (none, the
-   * default), true (any), a number of proxies in front, or proxy addresses and ranges, as
-   * Express's "trust proxy" reads them.
+   * Whose X-Forwarded-For gives the client's address (rate limits, logs) and whose
+   * X-Forwarded-Proto says the request came over HTTPS (the dashboard's Secure cookie): false
+   * (none, the default), true (any), a number of proxies in front, or proxy addresses and
+   * ranges, as Express's "trust proxy" reads them.
    */
   trustProxy: boolean | number | string | string[];
   docker: {
@@ -230,6 +233,8 @@ export interface PipelineConfig {
   on: { success: ActionConfig[]; failure: ActionConfig[]; error: ActionConfig[] };
   /** Answer Docker Hub's callback_url with the result. */
   callback: boolean;
+  /** Serve /badges/<name>.svg, the result of the latest finished run, to anyone. */
+  badge: boolean;
   /** Most of this pipeline's runs pulled and tested at once, within docker.concurrency. */
   concurrency?: number;
   /**

@@ -28,7 +28,10 @@ export interface ValidatedConfig extends Omit<
     instance?: string;
     retention: { maxAge?: number; keepPerPipeline?: number };
   };
-  auth: Omit<Config["auth"], "githubWebhookSecrets"> & { githubWebhookSecret?: string | string[] };
+  auth: Omit<Config["auth"], "githubWebhookSecrets" | "sessionIdleMs"> & {
+    githubWebhookSecret?: string | string[];
+    sessionIdle: number;
+  };
   limits: { body: number; dedupeTtl: number; backlog: number };
   actions: { timeout: number; attempts: number; backoff: number; maxBackoff: number };
   docker: {
@@ -125,7 +128,7 @@ export function toConfig(
 ): Config {
   const port =
     env.PORT !== undefined && /^\d+$/.test(env.PORT) ? Number(env.PORT) : raw.listen.port;
-  const { githubWebhookSecret, ...auth } = raw.auth;
+  const { githubWebhookSecret, sessionIdle, ...auth } = raw.auth;
   const { path, url, lease, instance, retention } = raw.store;
   const config: Config = {
     ...raw,
@@ -141,7 +144,11 @@ export function toConfig(
       },
     },
     listen: { ...raw.listen, port },
-    auth: { ...auth, githubWebhookSecrets: list(githubWebhookSecret ?? []) },
+    auth: {
+      ...auth,
+      githubWebhookSecrets: list(githubWebhookSecret ?? []),
+      sessionIdleMs: sessionIdle,
+    },
     limits: {
       bodyBytes: raw.limits.body,
       dedupeTtlMs: raw.limits.dedupeTtl,

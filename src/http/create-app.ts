@@ -7,6 +7,7 @@ import { redactSecrets } from "../observability/redact-secrets.js";
 import type { DeliveryIntake } from "../pipeline/accept-delivery.js";
 import type { LiveOutput } from "../pipeline/live-output.js";
 import type { RunStore } from "../store/run-store.js";
+import { webRoutes } from "../web/web-routes.js";
 import { countWebhooks } from "./middleware/count-webhooks.js";
 import { handleErrors, notFound } from "./middleware/handle-errors.js";
 import { limitTokenGuesses } from "./middleware/limit-token-guesses.js";
@@ -48,7 +49,8 @@ export function createApp(deps: AppDependencies): Express {
   // conditional GET could save.
   app.set("etag", false);
   app.set("query parser", "simple");
-  // Whose X-Forwarded-For names the client (req.ip): nobody's unless trustProxy says so.
+  // Whose X-Forwarded-For and X-Forwarded-Proto count (req.ip, req.secure): nobody's unless
+  // trustProxy says so.
   app.set("trust proxy", config.trustProxy);
   app.use(logRequests(logger));
   app.use(countWebhooks((source, status) => deps.metrics.webhookAnswered(source, status)));
@@ -74,18 +76,31 @@ export function createApp(deps: AppDependencies): Express {
     }),
   );
   const secrets = collectSecrets(config);
+  const redact = (text: string) => redactSecrets(text, secrets);
   app.use(
     apiRoutes({
       apiToken: config.auth.apiToken,
       store,
       steering: deps.steering,
       live: deps.live,
-      redact: (text) => redactSecrets(text, secrets),
+      redact,
       ...(deps.followPollMs !== undefined ? { pollMs: deps.followPollMs } : {}),
     }),
   );
   for (const router of deps.extraRoutes ?? []) app.use(router);
+  // The dashboard, after every webhook and API route: none of its middleware runs for them.
+  const dashboard = webRoutes({
+    config,
+    store,
+    steering: deps.steering,
+    live: deps.live,
+    redact,
+    logger,
+    ...(deps.followPollMs !== undefined ? { followPollMs: deps.followPollMs } : {}),
+  });
+  app.use(dashboard.pages);
   app.use(notFound);
+  app.use(dashboard.errors);
   app.use(handleErrors(logger));
   return app;
 }

@@ -18,7 +18,8 @@ export type Copied = Record<(typeof TABLES)[number]["name"], number>;
 /**
  * The tables in the order their references allow, and their columns as both schemas have
  * them (PostgreSQL reads SQLite's ISO times and JSON text as timestamptz and jsonb). A run's
- * retry_of is written once every run is in; what a process held (leases) is not copied.
+ * retry_of is written once every run is in; what a process held (leases) is not copied, nor
+ * are the dashboard's sessions (people sign in again).
  */
 const TABLES = [
   {

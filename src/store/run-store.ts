@@ -102,7 +102,11 @@ export type AcceptOutcome =
 export interface RunFilter {
   repository?: string;
   state?: RunState;
+  /** Runs in any of these states (with `state`, in both: that one). */
+  states?: readonly RunState[];
   pipeline?: string;
+  /** Retries of this run (POST /api/runs/:id/retry made them). */
+  retryOf?: string;
   /** Only runs older than this run id (the cursor of the previous page). */
   before?: string;
   limit: number;
@@ -182,6 +186,20 @@ export interface ActionUpdate {
   error?: string | null;
   /** Merged into the stored result. */
   result?: Record<string, unknown>;
+}
+
+/**
+ * A signed-in dashboard session. The session id is only in the person's cookie: the store
+ * keeps its SHA-256, so reading the store gives no session away.
+ */
+export interface SessionRecord {
+  /** SHA-256 of the session id, in hex. */
+  idHash: string;
+  /** The token every state-changing form of this session carries. */
+  csrfToken: string;
+  createdAt: Date;
+  /** When the session was last used (updated now and then, not on every request). */
+  lastSeenAt: Date;
 }
 
 /**
@@ -292,6 +310,15 @@ export interface RunStore {
   updateAction(runId: string, actionId: string, update: ActionUpdate, now: Date): Promise<void>;
   /** Actions not confirmed done (pending or sent) of every run, oldest run first. */
   unfinishedActions(): Promise<ActionRecord[]>;
+  /** Records a new session; every replica sharing the store knows it at once. */
+  createSession(session: SessionRecord): Promise<void>;
+  getSession(idHash: string): Promise<SessionRecord | undefined>;
+  /** Moves a session's last use to `at`; nothing when it is gone. */
+  touchSession(idHash: string, at: Date): Promise<void>;
+  /** Ends a session (sign-out); nothing when it is gone. */
+  deleteSession(idHash: string): Promise<void>;
+  /** Ends every session last used before `before`; how many. */
+  deleteIdleSessions(before: Date): Promise<number>;
   /** Rejects when the store cannot be read or written. */
   ping(): Promise<void>;
   close(): Promise<void>;

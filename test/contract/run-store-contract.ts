@@ -5,6 +5,7 @@ import { dedupeContract } from "./dedupe-contract.js";
 import { queueContract } from "./queue-contract.js";
 import { retentionContract } from "./retention-contract.js";
 import { runsContract } from "./runs-contract.js";
+import { sessionsContract } from "./sessions-contract.js";
 import { sourceContract } from "./source-contract.js";
 import type { StoreFactory } from "./store-factory.js";
 
@@ -15,6 +16,7 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
     dedupeContract(factory);
     queueContract(factory);
     actionsContract(factory);
+    sessionsContract(factory);
     sourceContract(factory);
     claimsContract(factory);
     retentionContract(factory);

@@ -107,6 +107,27 @@ export function runsContract(factory: StoreFactory): void {
       ).toEqual([]);
     });
 
+    it("lists runs in any of several states, and the retries of a run", async () => {
+      const store = await open();
+      const [a = "", b = "", c = ""] = await queue(store, push(), ["web", "api", "docs"]);
+      await store.transition(a, ["queued"], "passed");
+      await store.transition(b, ["queued"], "errored");
+      const ids = async (filter: Parameters<typeof store.listRuns>[0]) =>
+        (await store.listRuns(filter)).map((r) => r.id);
+      expect(await ids({ limit: 10, states: ["passed", "errored"] })).toEqual([b, a]);
+      expect(await ids({ limit: 10, states: ["failed"] })).toEqual([]);
+      expect(await ids({ limit: 10, states: [] })).toEqual([]);
+      expect(await ids({ limit: 1, states: ["queued", "passed"], pipeline: "web" })).toEqual([a]);
+      expect(await ids({ limit: 10, states: ["queued", "passed"], state: "queued" })).toEqual([c]);
+
+      const first = (await store.retry(a, new Date())) ?? "";
+      const second = (await store.retry(a, new Date())) ?? "";
+      const ofRetry = (await store.retry(first, new Date())) ?? "";
+      expect(await ids({ limit: 10, retryOf: a })).toEqual([second, first]);
+      expect(await ids({ limit: 10, retryOf: first })).toEqual([ofRetry]);
+      expect(await ids({ limit: 10, retryOf: c })).toEqual([]);
+    });
+
     it("moves a run only from the states given, stamping the end of final states", async () => {
       const store = await open();
       const [id = ""] = await queue(store, push());

@@ -157,6 +157,30 @@ describe("pushgate's Docker image", () => {
     expect(pushed).toContain(`${sharedRegistry()}/pushgate-test/pass@${String(run.imageDigest)}`);
   });
 
+  it("serves the dashboard from the image: sign-in, the runs, its scripts and styles", async () => {
+    const home = await fetch(`${url}/`);
+    expect(home.status).toBe(200);
+    expect(await home.text()).toContain('name="token" type="password"');
+    for (const asset of [
+      "/static/dashboard.css",
+      "/static/run-output.js",
+      "/static/vendor/ansi_up.js",
+    ]) {
+      expect((await fetch(`${url}${asset}`)).status, asset).toBe(200);
+    }
+    const signedIn = await fetch(`${url}/sign-in`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: url },
+      body: new URLSearchParams({ token: API_TOKEN }).toString(),
+    });
+    expect(signedIn.status).toBe(303);
+    const cookie = signedIn.headers.get("set-cookie")?.split(";")[0] ?? "";
+    const runs = await fetch(`${url}/runs`, { headers: { cookie } });
+    expect(runs.status).toBe(200);
+    expect(await runs.text()).toContain("pushgate-test/pass:latest");
+  });
+
   it("holds the production dependencies only", async () => {
     // A devDependency may be there only as some production package's own dependency
     // (protobufjs depends on @types/node, for one).

@@ -133,7 +133,7 @@ describe("actions after a real test", () => {
       state: "success",
       description: "Tests passed",
       context: "pushgate",
-      target_url: `https://pushgate.example/api/runs/${runId}`,
+      target_url: `https://pushgate.example/runs/${runId}`,
     });
     expect((await actionsOf(runId)).map((a) => [a.id, a.state, a.attempts])).toEqual([
       ["success.0", "done", 1],

@@ -35,6 +35,7 @@ describe("npm run demo -- --once", () => {
     if (existsSync(store)) recordInstance(instanceIdOf(store));
 
     expect(output).toContain(`demo: pushgate on http://127.0.0.1:${port}`);
+    expect(output).toContain(`demo: the dashboard on http://127.0.0.1:${port}/ (sign in with`);
     expect(output).toMatch(/\/demo\/hello-passes:latest +passed in /);
     expect(output).toMatch(/\| 2 tests passed/);
     expect(output).toMatch(/\/demo\/hello-fails:latest +failed: exit code 1 in /);

@@ -126,7 +126,7 @@ describe("PerformActions", () => {
     ]);
     expect(JSON.parse(received[0]?.body ?? "")).toEqual({ name: "acme/web", tag: "v1" });
     expect(JSON.parse(received[1]?.body ?? "")).toEqual({
-      text: `*acme/web:v1* :white_check_mark: passed in 1s (pipeline web, <https://pushgate.example/api/runs/${runId}|run ${runId}>)`,
+      text: `*acme/web:v1* :white_check_mark: passed in 1s (pipeline web, <https://pushgate.example/runs/${runId}|run ${runId}>)`,
     });
     expect(JSON.parse(received[2]?.body ?? "")).toMatchObject({
       runId,
@@ -301,7 +301,7 @@ describe("PerformActions", () => {
       state: "failure",
       description: "Tests failed: exit code 3",
       context: "pushgate",
-      target_url: `https://pushgate.example/api/runs/${outcome.run.id}`,
+      target_url: `https://pushgate.example/runs/${outcome.run.id}`,
     });
     expect((await harness.store.listActions(outcome.run.id)).at(-1)).toMatchObject({
       id: "callback",

@@ -47,6 +47,17 @@ describe("the README's commands", () => {
       expect(output).toContain("this is a trial run with");
       const health = await fetch(`http://127.0.0.1:${port}/healthz`);
       expect(health.status).toBe(200);
+      // The dashboard is served from the build: its templates and scripts came along.
+      const home = await fetch(`http://127.0.0.1:${port}/`);
+      expect(home.status).toBe(200);
+      expect(await home.text()).toContain('<input id="token" name="token" type="password"');
+      for (const asset of [
+        "/static/dashboard.css",
+        "/static/run-output.js",
+        "/static/vendor/ansi_up.js",
+      ]) {
+        expect((await fetch(`http://127.0.0.1:${port}${asset}`)).status, asset).toBe(200);
+      }
     } finally {
       child.kill("SIGTERM");
     }

@@ -136,6 +136,44 @@ describe("steering from any replica", () => {
     );
     expect(Date.now() - asked).toBeLessThan(3000);
   });
+
+  it("signs in on A and is signed in on B; B's Cancel button stops a test; signing out on B ends it on A", async () => {
+    const url = await database();
+    const [a, b] = [await replica(url), await replica(url)];
+    const [id = ""] = await pushToHub(a.url, `${ns}/long`, "v1");
+    await waitForRun(a.url, id, ["testing"]);
+    const form = (target: Replica, path: string, fields: Record<string, string>, cookie = "") =>
+      fetch(`${target.url}${path}`, {
+        method: "POST",
+        redirect: "manual",
+        headers: {
+          "content-type": "application/x-www-form-urlencoded",
+          origin: target.url,
+          ...(cookie ? { cookie } : {}),
+        },
+        body: new URLSearchParams(fields).toString(),
+      });
+
+    const signedIn = await form(a, "/sign-in", { token: API_TOKEN, next: "/" });
+    expect(signedIn.status).toBe(303);
+    const cookie = (signedIn.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+    expect(cookie).toMatch(/^pushgate_session=[\w-]{43}$/);
+    const page = await fetch(`${b.url}/runs/${id}`, { headers: { cookie }, redirect: "manual" });
+    expect(page.status).toBe(200);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? "";
+    expect(csrf).not.toBe("");
+
+    expect((await form(b, `/runs/${id}/cancel`, { _csrf: csrf }, cookie)).status).toBe(303);
+    expect(await waitForRun(a.url, id)).toMatchObject({ state: "cancelled" });
+    await waitFor("the container to be gone", async () =>
+      (await containersWith(`pushgate.run=${id}`)).length === 0 ? true : undefined,
+    );
+
+    expect((await form(b, "/sign-out", { _csrf: csrf }, cookie)).status).toBe(303);
+    const after = await fetch(`${a.url}/runs`, { headers: { cookie }, redirect: "manual" });
+    expect(after.status).toBe(303);
+    expect(after.headers.get("location")).toMatch(/^\/sign-in/);
+  });
 });
 
 describe("a replica that dies", () => {

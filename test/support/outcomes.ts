@@ -24,6 +24,7 @@ export function pipelineWith(
     },
     on: { success: [], failure: [], error: [], ...on },
     callback,
+    badge: false,
     supersede: false,
   };
 }

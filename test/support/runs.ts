@@ -21,9 +21,14 @@ let pushes = 0;
  * Announces a push as Docker Hub does; returns the ids of the runs it queued. Each call is
  * a new push (its own push time), never a duplicate of an earlier one.
  */
-export async function pushToHub(url: string, repoName: string, tag: string): Promise<string[]> {
+export async function pushToHub(
+  url: string,
+  repoName: string,
+  tag: string,
+  pusher = "ci",
+): Promise<string[]> {
   const { status, json } = await post(`${url}/dockerhub-webhook/${WEBHOOK_TOKEN}/notify`, {
-    push_data: { tag, pushed_at: Math.floor(Date.now() / 1000) + pushes++, pusher: "ci" },
+    push_data: { tag, pushed_at: Math.floor(Date.now() / 1000) + pushes++, pusher },
     repository: { repo_name: repoName },
   });
   expect(status, JSON.stringify(json)).toBe(202);

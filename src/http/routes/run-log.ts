@@ -50,7 +50,8 @@ export function runLog(deps: FollowDeps): RequestHandler {
   };
 }
 
-function masked(output: RunOutput, redact: (text: string) => string): RunOutput {
+/** A run's output with every configured secret masked. */
+export function masked(output: RunOutput, redact: (text: string) => string): RunOutput {
   const mask = (chunk: OutputChunk) => ({ stream: chunk.stream, text: redact(chunk.text) });
   return { ...output, head: output.head.map(mask), tail: output.tail.map(mask) };
 }

@@ -81,4 +81,15 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   // image_source: the tested image's source repository and commit, read from its labels when
   // its test starts, so actions after a restart still know {{revision}} (as SQLite's).
   `ALTER TABLE runs ADD COLUMN image_source jsonb;`,
+  // sessions: the dashboard's signed-in sessions, by the SHA-256 of their id (the id is only
+  // in the cookie), with their form token; idle ones are found by last use (as SQLite's).
+  // runs_by_retry_of: a run's retries, for its page.
+  `CREATE TABLE sessions (
+     id_hash text PRIMARY KEY,
+     csrf_token text NOT NULL,
+     created_at timestamptz NOT NULL,
+     last_seen_at timestamptz NOT NULL
+   );
+   CREATE INDEX sessions_by_last_seen ON sessions (last_seen_at);
+   CREATE INDEX runs_by_retry_of ON runs (retry_of) WHERE retry_of IS NOT NULL;`,
 ];

@@ -34,6 +34,14 @@ export class PostgresRunQueue {
       params.push(filter.before);
       where.push(`r.id < $${params.length}`);
     }
+    if (filter.retryOf !== undefined) {
+      params.push(filter.retryOf);
+      where.push(`r.retry_of = $${params.length}`);
+    }
+    if (filter.states !== undefined) {
+      params.push(filter.states);
+      where.push(`r.state = ANY ($${params.length}::text[])`);
+    }
     params.push(filter.limit);
     const sql = `${SELECT_RUN} ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
       ORDER BY r.id DESC LIMIT $${params.length}`;

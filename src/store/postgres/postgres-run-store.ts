@@ -20,6 +20,7 @@ import type {
   RunRecord,
   RunStore,
   RunUpdate,
+  SessionRecord,
   StopRequest,
 } from "../run-store.js";
 import { HELD_STATES } from "../stop-request.js";
@@ -29,6 +30,7 @@ import { migratePostgres } from "./migrate-postgres.js";
 import { acceptDeliveries } from "./postgres-accept.js";
 import { PostgresRunActions } from "./postgres-run-actions.js";
 import { PostgresRunQueue } from "./postgres-run-queue.js";
+import { PostgresSessions } from "./postgres-sessions.js";
 import {
   SELECT_RUN,
   toRunOutput,
@@ -62,6 +64,7 @@ export class PostgresRunStore implements RunStore {
   private readonly queue: PostgresRunQueue;
   private readonly claims: PostgresClaims;
   private readonly retention: PostgresRetention;
+  private readonly sessions: PostgresSessions;
   private readonly commit = new GroupCommit((items, now) => this.record(items, now));
   private closed = false;
 
@@ -74,6 +77,7 @@ export class PostgresRunStore implements RunStore {
     this.queue = new PostgresRunQueue(query, this.newId);
     this.claims = new PostgresClaims(query, this.transaction.bind(this));
     this.retention = new PostgresRetention(this.transaction.bind(this));
+    this.sessions = new PostgresSessions(query);
   }
 
   /** Connects, migrates the schema (under an advisory lock) and returns the store. */
@@ -321,6 +325,26 @@ export class PostgresRunStore implements RunStore {
        ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
       [String(paused)],
     );
+  }
+
+  createSession(session: SessionRecord): Promise<void> {
+    return this.sessions.create(session);
+  }
+
+  getSession(idHash: string): Promise<SessionRecord | undefined> {
+    return this.sessions.get(idHash);
+  }
+
+  touchSession(idHash: string, at: Date): Promise<void> {
+    return this.sessions.touch(idHash, at);
+  }
+
+  deleteSession(idHash: string): Promise<void> {
+    return this.sessions.delete(idHash);
+  }
+
+  deleteIdleSessions(before: Date): Promise<number> {
+    return this.sessions.deleteIdle(before);
   }
 
   async ping(): Promise<void> {

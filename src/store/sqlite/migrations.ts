@@ -123,4 +123,15 @@ export const MIGRATIONS: readonly string[] = [
    ALTER TABLE runs ADD COLUMN lease_engine TEXT;
    ALTER TABLE runs ADD COLUMN lease_until TEXT;
    ALTER TABLE runs ADD COLUMN stop_request TEXT;`,
+  // sessions: the dashboard's signed-in sessions, by the SHA-256 of their id (the id is only
+  // in the cookie), with their form token; idle ones are found by last use.
+  // runs_by_retry_of: a run's retries, for its page.
+  `CREATE TABLE sessions (
+     id_hash TEXT PRIMARY KEY,
+     csrf_token TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     last_seen_at TEXT NOT NULL
+   );
+   CREATE INDEX sessions_by_last_seen ON sessions(last_seen_at);
+   CREATE INDEX runs_by_retry_of ON runs(retry_of) WHERE retry_of IS NOT NULL;`,
 ];

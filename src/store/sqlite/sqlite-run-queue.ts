@@ -40,6 +40,17 @@ export class SqliteRunQueue {
       where.push(condition);
       params[name] = value;
     }
+    if (filter.retryOf !== undefined) {
+      where.push("r.retry_of = @retryOf");
+      params.retryOf = filter.retryOf;
+    }
+    if (filter.states !== undefined) {
+      const marks = filter.states.map((state, i) => {
+        params[`state${i}`] = state;
+        return `@state${i}`;
+      });
+      where.push(marks.length > 0 ? `r.state IN (${marks.join(", ")})` : "0");
+    }
     const sql = `${SELECT_RUN} ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
       ORDER BY r.id DESC LIMIT @limit`;
     return this.prepare<[typeof params], RunRow>(sql).all(params).map(toRecord);

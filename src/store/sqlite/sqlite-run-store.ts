@@ -23,6 +23,7 @@ import type {
   RunRecord,
   RunStore,
   RunUpdate,
+  SessionRecord,
   StopRequest,
 } from "../run-store.js";
 import { HELD_STATES } from "../stop-request.js";
@@ -34,6 +35,7 @@ import { RunStateCounts } from "./run-state-counts.js";
 import { acceptDeliveries } from "./sqlite-accept.js";
 import { SqliteRunActions } from "./sqlite-run-actions.js";
 import { SqliteRunQueue } from "./sqlite-run-queue.js";
+import { SqliteSessions } from "./sqlite-sessions.js";
 import { SELECT_RUN, toRecord, type RunRow } from "./sqlite-run-rows.js";
 
 /** How long a statement waits for another process's lock before the store counts as unavailable. */
@@ -53,6 +55,7 @@ export class SqliteRunStore implements RunStore {
   private readonly statements = new Map<string, Database.Statement>();
   private readonly actions: SqliteRunActions;
   private readonly queue: SqliteRunQueue;
+  private readonly sessions: SqliteSessions;
   private readonly counts: RunStateCounts;
   private readonly claims: SqliteClaims;
   private readonly retention: SqliteRetention;
@@ -89,6 +92,7 @@ export class SqliteRunStore implements RunStore {
     }
     this.actions = new SqliteRunActions(this.db, this.prepare);
     this.queue = new SqliteRunQueue(this.prepare, this.newId);
+    this.sessions = new SqliteSessions(this.prepare);
     this.claims = new SqliteClaims(this.db, this.prepare);
     this.retention = new SqliteRetention(this.db, this.prepare);
     this.counts = new RunStateCounts(
@@ -342,6 +346,26 @@ export class SqliteRunStore implements RunStore {
          ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
       ).run(String(paused));
     });
+  }
+
+  createSession(session: SessionRecord): Promise<void> {
+    return this.run(() => this.sessions.create(session));
+  }
+
+  getSession(idHash: string): Promise<SessionRecord | undefined> {
+    return this.run(() => this.sessions.get(idHash));
+  }
+
+  touchSession(idHash: string, at: Date): Promise<void> {
+    return this.run(() => this.sessions.touch(idHash, at));
+  }
+
+  deleteSession(idHash: string): Promise<void> {
+    return this.run(() => this.sessions.delete(idHash));
+  }
+
+  deleteIdleSessions(before: Date): Promise<number> {
+    return this.run(() => this.sessions.deleteIdle(before));
   }
 
   ping(): Promise<void> {

@@ -4,7 +4,7 @@ import { callbackPayloadOf } from "../../../src/actions/dockerhub-callback.js";
 import { formatDuration, slackMessageOf, webhookPayloadOf } from "../../../src/actions/notify.js";
 import { DIGEST, outcomeOf } from "../../support/outcomes.js";
 
-const LINK = "https://pushgate.example/api/runs/01HRUN00000000000000000000";
+const LINK = "https://pushgate.example/runs/01HRUN00000000000000000000";
 
 describe("slackMessageOf", () => {
   it("says image, result, duration and links the run", () => {
