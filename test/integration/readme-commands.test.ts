@@ -37,11 +37,21 @@ describe("the README's commands", () => {
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    let exitCode: number | null | undefined;
+    const exited = new Promise<void>((resolve) =>
+      child.once("exit", (code) => {
+        exitCode = code;
+        resolve();
+      }),
+    );
     try {
       await waitFor(
         "the trial-run banner",
-        () => (output.includes("npm run demo") ? true : undefined),
+        () => {
+          // Failing to start fails the test at once, with what pushgate said.
+          if (exitCode !== undefined) throw new Error(`npm start exited ${exitCode}:\n${output}`);
+          return output.includes("npm run demo") ? true : undefined;
+        },
         90_000,
       );
       expect(output).toContain("this is a trial run with");
