@@ -1,6 +1,7 @@
 import { describe } from "vitest";
 import { actionsContract } from "./actions-contract.js";
 import { dedupeContract } from "./dedupe-contract.js";
+import { promotionsContract } from "./promotions-contract.js";
 import { queueContract } from "./queue-contract.js";
 import { runsContract } from "./runs-contract.js";
 import { sourceContract } from "./source-contract.js";
@@ -14,5 +15,6 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
     queueContract(factory);
     actionsContract(factory);
     sourceContract(factory);
+    promotionsContract(factory);
   });
 }

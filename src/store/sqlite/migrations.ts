@@ -116,4 +116,18 @@ export const MIGRATIONS: readonly string[] = [
   // image_source: the tested image's source repository and commit (JSON), read from its labels
   // when its test starts, so actions after a restart still know {{revision}}.
   `ALTER TABLE runs ADD COLUMN image_source TEXT;`,
+  // promotions: tags pushed for runs that passed, written before each push, so the
+  // registry's notification of a promotion is answered "promoted" instead of starting a run.
+  `CREATE TABLE promotions (
+     run_id TEXT NOT NULL REFERENCES runs(id),
+     registry TEXT NOT NULL,
+     repository TEXT NOT NULL,
+     tag TEXT NOT NULL,
+     digest TEXT NOT NULL,
+     pushed_digest TEXT,
+     promoted_at TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     PRIMARY KEY (run_id, registry, repository, tag)
+   );
+   CREATE INDEX promotions_by_tag ON promotions(registry, repository, tag, promoted_at);`,
 ];

@@ -14,6 +14,7 @@ import type {
   ActionRecord,
   ActionUpdate,
   PlannedAction,
+  Promotion,
   RunFilter,
   RunOutput,
   RunRecord,
@@ -23,6 +24,7 @@ import type {
 import { migrateSqlite } from "./migrate-sqlite.js";
 import { RunStateCounts } from "./run-state-counts.js";
 import { acceptDeliveries } from "./sqlite-accept.js";
+import { SqlitePromotions } from "./sqlite-promotions.js";
 import { SqliteRunActions } from "./sqlite-run-actions.js";
 import { SqliteRunQueue } from "./sqlite-run-queue.js";
 import { SELECT_RUN, toRecord, type RunRow } from "./sqlite-run-rows.js";
@@ -43,11 +45,19 @@ export class SqliteRunStore implements RunStore {
   private readonly newId = createIdGenerator();
   private readonly statements = new Map<string, Database.Statement>();
   private readonly actions: SqliteRunActions;
+  private readonly promotions: SqlitePromotions;
   private readonly queue: SqliteRunQueue;
   private readonly counts: RunStateCounts;
   private readonly commit = new GroupCommit((items, now) =>
     this.run(() => {
-      const outcomes = acceptDeliveries(this.db, this.prepare, this.newId, items, now);
+      const outcomes = acceptDeliveries(
+        this.db,
+        this.prepare,
+        this.promotions,
+        this.newId,
+        items,
+        now,
+      );
       const created = outcomes.reduce(
         (n, o) => n + (o.kind === "recorded" ? o.runIds.length : 0),
         0,
@@ -67,6 +77,7 @@ export class SqliteRunStore implements RunStore {
     this.db.pragma(`busy_timeout = ${BUSY_MS}`);
     migrateSqlite(this.db, path);
     this.actions = new SqliteRunActions(this.db, this.prepare);
+    this.promotions = new SqlitePromotions(this.prepare);
     this.queue = new SqliteRunQueue(this.prepare, this.newId);
     this.counts = new RunStateCounts(
       () =>
@@ -240,6 +251,14 @@ export class SqliteRunStore implements RunStore {
 
   unfinishedActions(): Promise<ActionRecord[]> {
     return this.run(() => this.actions.unfinished());
+  }
+
+  savePromotion(promotion: Omit<Promotion, "promotedAt">, now: Date): Promise<void> {
+    return this.run(() => this.promotions.save(promotion, now));
+  }
+
+  listPromotions(runId: string): Promise<Promotion[]> {
+    return this.run(() => this.promotions.list(runId));
   }
 
   instanceId(): Promise<string> {
