@@ -4,7 +4,7 @@ import type { Config } from "./config.js";
  * Settings that are valid but probably not what was meant, one line each with the setting's
  * path: said by check-config and logged at start-up, never refused.
  */
-export function configWarnings(config: Pick<Config, "pipelines">): string[] {
+export function configWarnings(config: Pick<Config, "pipelines" | "publicUrl">): string[] {
   const warnings: string[] = [];
   config.pipelines.forEach((pipeline, i) => {
     for (const pattern of pipeline.match.repositories) {
@@ -13,6 +13,11 @@ export function configWarnings(config: Pick<Config, "pipelines">): string[] {
           `pipelines[${i}].match.repository: "${pattern}" never matches: repository names and registry hosts are lower case`,
         );
       }
+    }
+    if (pipeline.statuses.length > 0 && !config.publicUrl) {
+      warnings.push(
+        `pipelines[${i}].statuses: without publicUrl, commit statuses carry no link to their run`,
+      );
     }
     if (pipeline.test.network === "host") {
       warnings.push(

@@ -22,6 +22,7 @@ export function pipelineWith(
     },
     on: { success: [], failure: [], error: [], ...on },
     callback,
+    statuses: [],
     supersede: false,
   };
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { answerMessage, describeAnswer } from "../../../src/actions/describe-answer.js";
 import { callbackPayloadOf } from "../../../src/actions/dockerhub-callback.js";
-import { formatDuration, slackMessageOf, webhookPayloadOf } from "../../../src/actions/notify.js";
+import { formatElapsed } from "../../../src/actions/format-elapsed.js";
+import { slackMessageOf, webhookPayloadOf } from "../../../src/actions/notify.js";
 import { DIGEST, outcomeOf } from "../../support/outcomes.js";
 
 const LINK = "https://pushgate.example/api/runs/01HRUN00000000000000000000";
@@ -79,11 +80,11 @@ describe("answer messages", () => {
   });
 });
 
-describe("formatDuration", () => {
+describe("formatElapsed", () => {
   it.each([
     [850, "850ms"],
     [42_000, "42s"],
     [185_000, "3m 5s"],
     [3_720_000, "1h 2m"],
-  ])("%i → %s", (ms, text) => expect(formatDuration(ms)).toBe(text));
+  ])("%i → %s", (ms, text) => expect(formatElapsed(ms)).toBe(text));
 });

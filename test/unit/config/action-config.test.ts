@@ -115,7 +115,10 @@ describe("action settings", () => {
   });
 
   it.each([
-    ["- {}", "pipelines[0].on.success[0]: must be one action: jenkins, redeploy, slack or webhook"],
+    [
+      "- {}",
+      "pipelines[0].on.success[0]: must be one action: jenkins, redeploy, slack, teams, discord or webhook",
+    ],
     [
       "- webhook: { url: 'https://x', timeout: soon }",
       "pipelines[0].on.success[0].webhook.timeout: must be a duration",
