@@ -1,6 +1,6 @@
 import type { Server } from "node:http";
 import { createAxiosHttpClient } from "./actions/create-axios-http-client.js";
-import { createPerformActions } from "./actions/perform-actions.js";
+import { createRunReporting } from "./actions/perform-actions.js";
 import type { Config } from "./config/config.js";
 import { collectSecrets } from "./config/collect-secrets.js";
 import { configWarnings } from "./config/config-warnings.js";
@@ -8,6 +8,7 @@ import { createDocker } from "./docker/create-docker.js";
 import { ComposeTestRunner } from "./docker/compose-test-runner.js";
 import { ImageClient } from "./docker/image-client.js";
 import { ImageFiles } from "./docker/image-files.js";
+import { ImagePromoter } from "./docker/image-promoter.js";
 import { pingEngine } from "./docker/ping-engine.js";
 import { reapLeftovers } from "./docker/reap-leftovers.js";
 import { Reaper } from "./docker/reaper.js";
@@ -79,6 +80,15 @@ export async function startPushgate(
     testing: () => store.countRuns("testing"),
   });
   const observe = observeRuns({ metrics, live, store });
+  const images = new ImageClient(docker, dockerHost);
+  const reporting = createRunReporting({
+    http: createAxiosHttpClient(),
+    store,
+    config,
+    logger,
+    promoter: new ImagePromoter(docker, dockerHost, images),
+    redact: (text) => redactSecrets(text, secrets),
+  });
   const scheduler = new Scheduler({
     store,
     concurrency: config.docker.concurrency,
@@ -87,7 +97,7 @@ export async function startPushgate(
     observe,
     executor: createRunExecutor({
       store,
-      images: new ImageClient(docker, dockerHost),
+      images,
       tests: new TestContainer(docker, dockerHost),
       imageFiles: new ImageFiles(docker, dockerHost),
       composer: new ComposeTestRunner(docker, dockerHost),
@@ -98,13 +108,8 @@ export async function startPushgate(
       maxAttempts: config.docker.maxAttempts,
       instanceId,
       logger,
-      performActions: createPerformActions({
-        http: createAxiosHttpClient(),
-        store,
-        config,
-        logger,
-        redact: (text) => redactSecrets(text, secrets),
-      }),
+      performActions: reporting.performActions,
+      statuses: reporting.statuses,
       live,
       observe,
     }),

@@ -54,7 +54,7 @@ function setUp(concurrency: number, pipelines: Limits[]) {
   };
   const scheduler = new Scheduler({
     store,
-    executor: { execute, resume: execute },
+    executor: { execute, resume: execute, settle: () => Promise.resolve() },
     concurrency,
     pipelines,
     logger,
