@@ -1,0 +1,92 @@
+import type { ForgeStandin, ForgeStandinOptions, RecordedStatus } from "./github-standin.js";
+import { bearerOf, startStandinServer, type StandinRequest } from "./standin-server.js";
+
+const STATES = ["pending", "success", "error", "failure", "warning"];
+
+/**
+ * Gitea's (and Forgejo's) "Create a commit status" as its API documentation describes it:
+ * `POST /api/v1/repos/{owner}/{repo}/statuses/{sha}` with `Authorization: token <token>`
+ * (or `Bearer`, or `?token=`), a CreateStatusOption body (`state`: pending, success, error,
+ * failure, warning; `target_url`, `description`, `context`). Errors are APIError JSON,
+ * `{"message": ..., "url": <the instance's /api/swagger>}`: 401 "token is required" without
+ * a token and "user does not exist [uid: 0, name: ]" for a wrong one, 404 "The target
+ * couldn't be found." for an unknown repository or commit, 422 for a state it does not know.
+ * 201 with the CommitStatus.
+ */
+export async function startGiteaStandin(options: ForgeStandinOptions): Promise<ForgeStandin> {
+  const tokens = new Set(options.tokens);
+  const repositories = new Map(
+    Object.entries(options.repositories).map(([name, shas]) => [name.toLowerCase(), new Set(shas)]),
+  );
+  const statuses = new Map<string, RecordedStatus[]>();
+  let nextId = 1;
+  let base = "";
+  const error = (status: number, message: string) => ({
+    status,
+    body: { message, url: `${base}/api/swagger` },
+  });
+
+  const handle = (request: StandinRequest) => {
+    const route = /^\/api\/v1\/repos\/([^/]+)\/([^/]+)\/statuses\/([^/]+)$/.exec(request.path);
+    if (!route || request.method !== "POST") {
+      return {
+        status: 404,
+        body: {
+          errors: null,
+          message: "The target couldn't be found.",
+          url: `${base}/api/swagger`,
+        },
+      };
+    }
+    const token = bearerOf(request, ["token", "bearer"]) ?? request.query.get("token") ?? undefined;
+    if (token === undefined) return error(401, "token is required");
+    if (!tokens.has(token)) return error(401, "user does not exist [uid: 0, name: ]");
+    const [owner = "", repo = "", sha = ""] = route.slice(1).map(decodeURIComponent);
+    const name = `${owner}/${repo}`.toLowerCase();
+    if (!repositories.get(name)?.has(sha)) {
+      return {
+        status: 404,
+        body: {
+          errors: null,
+          message: "The target couldn't be found.",
+          url: `${base}/api/swagger`,
+        },
+      };
+    }
+    const body = (request.json ?? {}) as Record<string, unknown>;
+    const state = String(body.state ?? "");
+    if (!STATES.includes(state)) return error(422, `invalid commit status state: ${state}`);
+    const status: RecordedStatus = {
+      state,
+      context: typeof body.context === "string" ? body.context : "",
+      description: typeof body.description === "string" ? body.description : null,
+      target_url: typeof body.target_url === "string" ? body.target_url : null,
+      at: Date.now(),
+    };
+    const key = `${name}@${sha}`;
+    statuses.set(key, [...(statuses.get(key) ?? []), status]);
+    const now = new Date(status.at).toISOString();
+    return {
+      status: 201,
+      body: {
+        id: nextId++,
+        status: state,
+        target_url: status.target_url,
+        description: status.description,
+        url: `${base}/api/v1/repos/${owner}/${repo}/statuses/${sha}`,
+        context: status.context,
+        creator: { id: 1, login: "pushgate-bot" },
+        created_at: now,
+        updated_at: now,
+      },
+    };
+  };
+
+  const server = await startStandinServer(handle);
+  base = server.url;
+  return {
+    ...server,
+    statusesOf: (repository, sha) => statuses.get(`${repository.toLowerCase()}@${sha}`) ?? [],
+    setTokenValid: (token, valid) => (valid ? tokens.add(token) : tokens.delete(token)),
+  };
+}
