@@ -29,7 +29,7 @@ const providerName = Joi.string()
 const statusOptions = Joi.object({
   context: Joi.string().min(1).max(255),
   repository: repositoryPath,
-}).default({});
+});
 
 const statusObject = Joi.object({
   github: statusOptions,

@@ -85,7 +85,7 @@ function toStatuses(statuses: StatusItem | StatusItem[], pipeline: string): Stat
       typeof item === "string"
         ? [[item, {}]]
         : (Object.entries(item) as [StatusProvider, StatusOptions][]);
-    return entries.map(([provider, options]) => ({
+    return entries.map(([provider, options = {}]) => ({
       provider,
       context: options.context ?? `pushgate/${pipeline}`,
       ...(options.repository ? { repository: options.repository } : {}),
