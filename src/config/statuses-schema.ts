@@ -22,9 +22,11 @@ export const repositoryPath = Joi.string()
   .pattern(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)+$/)
   .messages({ "string.pattern.base": 'must be a repository path such as "acme/web"' });
 
+const PROVIDERS_MESSAGE = `must be one of ${STATUS_PROVIDERS.join(", ")}`;
+
 const providerName = Joi.string()
   .valid(...STATUS_PROVIDERS)
-  .messages({ "any.only": `must be one of ${STATUS_PROVIDERS.join(", ")}` });
+  .messages({ "any.only": PROVIDERS_MESSAGE });
 
 const statusOptions = Joi.object({
   context: Joi.string().min(1).max(255),
@@ -37,16 +39,18 @@ const statusObject = Joi.object({
   gitea: statusOptions,
 }).or(...STATUS_PROVIDERS);
 
-/** The providers a list names, each once. */
-const onceEach: Joi.CustomValidator<(string | Record<string, unknown>)[]> = (items, helpers) => {
+type StatusItem = string | Record<string, unknown>;
+
+/** The providers `statuses` names, each once. */
+const onceEach: Joi.CustomValidator<StatusItem | StatusItem[]> = (value, helpers) => {
   const seen = new Set<string>();
-  for (const item of items) {
+  for (const item of Array.isArray(value) ? value : [value]) {
     for (const name of typeof item === "string" ? [item] : Object.keys(item)) {
       if (seen.has(name)) return helpers.message({ custom: `names ${name} twice` });
       seen.add(name);
     }
   }
-  return items;
+  return value;
 };
 
 /**
@@ -57,10 +61,12 @@ const onceEach: Joi.CustomValidator<(string | Record<string, unknown>)[]> = (ite
 export const statuses = Joi.alternatives(
   providerName,
   statusObject,
-  Joi.array().items(Joi.alternatives(providerName, statusObject)).custom(onceEach),
+  Joi.array().items(Joi.alternatives(providerName, statusObject)),
 )
+  .custom(onceEach)
   .default([])
   .messages({
+    "alternatives.types": PROVIDERS_MESSAGE,
     "alternatives.match":
       "must be github, gitlab or gitea, a list of them, or github: with its context and repository",
   });
