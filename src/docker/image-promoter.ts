@@ -62,11 +62,11 @@ export class ImagePromoter {
     const abortSignal = AbortSignal.any([options.signal, timeout]);
     let digest: string | undefined;
     try {
-      const stream = (await this.docker.getImage(target.repository).push({
+      const stream = await this.docker.getImage(target.repository).push({
         tag: target.tag,
         abortSignal,
         ...(target.auth ? { authconfig: target.auth } : {}),
-      })) as NodeJS.ReadableStream;
+      });
       await readJsonLines(stream, (event) => {
         const detail = event.errorDetail as { message?: unknown } | undefined;
         const error = detail?.message ?? event.error;

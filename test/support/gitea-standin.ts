@@ -54,7 +54,7 @@ export async function startGiteaStandin(options: ForgeStandinOptions): Promise<F
       };
     }
     const body = (request.json ?? {}) as Record<string, unknown>;
-    const state = String(body.state ?? "");
+    const state = typeof body.state === "string" ? body.state : "";
     if (!STATES.includes(state)) return error(422, `invalid commit status state: ${state}`);
     const status: RecordedStatus = {
       state,

@@ -52,7 +52,7 @@ export async function startGitlabStandin(options: ForgeStandinOptions): Promise<
     const fields =
       (request.json as Record<string, unknown> | undefined) ??
       Object.fromEntries(new URLSearchParams(request.body));
-    const state = String(fields.state ?? "");
+    const state = typeof fields.state === "string" ? fields.state : "";
     if (!STATES.includes(state))
       return { status: 400, body: { error: "state does not have a valid value" } };
     for (const field of ["description", "target_url"]) {
@@ -65,7 +65,8 @@ export async function startGitlabStandin(options: ForgeStandinOptions): Promise<
       }
     }
     if (!project.shas.has(sha)) return { status: 404, body: { message: "404 Commit Not Found" } };
-    const name = String(fields.name ?? fields.context ?? "default");
+    const name =
+      [fields.name, fields.context].find((v): v is string => typeof v === "string") ?? "default";
     const key = `${project.path.toLowerCase()}@${sha}`;
     const list = jobs.get(key) ?? [];
     const active = [...list].reverse().find((s) => s.context === name && ACTIVE.includes(s.state));

@@ -114,7 +114,7 @@ describe("commit status calls", () => {
     ["gitea", "pending", "pending"],
   ] as const)("%s is sent %s as %s", (provider, phase, state) => {
     const request = commitStatusRequest(forge("https://x.example"), status({ provider, phase }));
-    expect(JSON.parse(request.body ?? "").state).toBe(state);
+    expect((JSON.parse(request.body ?? "") as { state: string }).state).toBe(state);
   });
 
   it("cuts the description to the provider's limit: 140 on GitHub, 255 on GitLab", () => {
