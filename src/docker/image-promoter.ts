@@ -2,7 +2,7 @@ import type Dockerode from "dockerode";
 import { formatDuration } from "../config/format-duration.js";
 import { DockerError, dockerFailure, pushError } from "./docker-error.js";
 import type { ImageClient } from "./image-client.js";
-import { readJsonLines } from "./read-json-lines.js";
+import { readJsonLines, throwProgressError } from "./read-json-lines.js";
 import type { PullTarget, RegistryAuth } from "./resolve-pull.js";
 
 /** Where a promotion pushes: a repository as Docker names it, a tag, its registry's credentials. */
@@ -68,11 +68,7 @@ export class ImagePromoter {
         ...(target.auth ? { authconfig: target.auth } : {}),
       });
       await readJsonLines(stream, (event) => {
-        const detail = event.errorDetail as { message?: unknown } | undefined;
-        const error = detail?.message ?? event.error;
-        if (error !== undefined) {
-          throw new Error(typeof error === "string" ? error : JSON.stringify(error));
-        }
+        throwProgressError(event);
         const aux = event.aux as { Digest?: unknown } | undefined;
         if (typeof aux?.Digest === "string") digest = aux.Digest;
       });

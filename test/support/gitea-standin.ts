@@ -1,4 +1,9 @@
-import type { ForgeStandin, ForgeStandinOptions, RecordedStatus } from "./github-standin.js";
+import {
+  createForgeBook,
+  type ForgeStandin,
+  type ForgeStandinOptions,
+  type RecordedStatus,
+} from "./forge-book.js";
 import { bearerOf, startStandinServer, type StandinRequest } from "./standin-server.js";
 
 const STATES = ["pending", "success", "error", "failure", "warning"];
@@ -14,45 +19,27 @@ const STATES = ["pending", "success", "error", "failure", "warning"];
  * 201 with the CommitStatus.
  */
 export async function startGiteaStandin(options: ForgeStandinOptions): Promise<ForgeStandin> {
-  const tokens = new Set(options.tokens);
-  const repositories = new Map(
-    Object.entries(options.repositories).map(([name, shas]) => [name.toLowerCase(), new Set(shas)]),
-  );
-  const statuses = new Map<string, RecordedStatus[]>();
+  const book = createForgeBook(options);
   let nextId = 1;
   let base = "";
   const error = (status: number, message: string) => ({
     status,
     body: { message, url: `${base}/api/swagger` },
   });
+  const notFound = () => ({
+    status: 404,
+    body: { errors: null, message: "The target couldn't be found.", url: `${base}/api/swagger` },
+  });
 
   const handle = (request: StandinRequest) => {
     const route = /^\/api\/v1\/repos\/([^/]+)\/([^/]+)\/statuses\/([^/]+)$/.exec(request.path);
-    if (!route || request.method !== "POST") {
-      return {
-        status: 404,
-        body: {
-          errors: null,
-          message: "The target couldn't be found.",
-          url: `${base}/api/swagger`,
-        },
-      };
-    }
+    if (!route || request.method !== "POST") return notFound();
     const token = bearerOf(request, ["token", "bearer"]) ?? request.query.get("token") ?? undefined;
     if (token === undefined) return error(401, "token is required");
-    if (!tokens.has(token)) return error(401, "user does not exist [uid: 0, name: ]");
+    if (!book.tokenValid(token)) return error(401, "user does not exist [uid: 0, name: ]");
     const [owner = "", repo = "", sha = ""] = route.slice(1).map(decodeURIComponent);
-    const name = `${owner}/${repo}`.toLowerCase();
-    if (!repositories.get(name)?.has(sha)) {
-      return {
-        status: 404,
-        body: {
-          errors: null,
-          message: "The target couldn't be found.",
-          url: `${base}/api/swagger`,
-        },
-      };
-    }
+    const name = `${owner}/${repo}`;
+    if (!book.hasCommit(name, sha)) return notFound();
     const body = (request.json ?? {}) as Record<string, unknown>;
     const state = typeof body.state === "string" ? body.state : "";
     if (!STATES.includes(state)) return error(422, `invalid commit status state: ${state}`);
@@ -63,8 +50,7 @@ export async function startGiteaStandin(options: ForgeStandinOptions): Promise<F
       target_url: typeof body.target_url === "string" ? body.target_url : null,
       at: Date.now(),
     };
-    const key = `${name}@${sha}`;
-    statuses.set(key, [...(statuses.get(key) ?? []), status]);
+    book.record(name, sha, status);
     const now = new Date(status.at).toISOString();
     return {
       status: 201,
@@ -86,7 +72,7 @@ export async function startGiteaStandin(options: ForgeStandinOptions): Promise<F
   base = server.url;
   return {
     ...server,
-    statusesOf: (repository, sha) => statuses.get(`${repository.toLowerCase()}@${sha}`) ?? [],
-    setTokenValid: (token, valid) => (valid ? tokens.add(token) : tokens.delete(token)),
+    statusesOf: book.statusesOf,
+    setTokenValid: book.setTokenValid,
   };
 }

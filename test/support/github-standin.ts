@@ -1,33 +1,12 @@
 import {
-  bearerOf,
-  startStandinServer,
-  type StandinRequest,
-  type StandinServer,
-} from "./standin-server.js";
+  createForgeBook,
+  type ForgeStandin,
+  type ForgeStandinOptions,
+  type RecordedStatus,
+} from "./forge-book.js";
+import { bearerOf, startStandinServer, type StandinRequest } from "./standin-server.js";
 
-/** A status as the provider keeps it for a commit. */
-export interface RecordedStatus {
-  state: string;
-  context: string;
-  description: string | null;
-  target_url: string | null;
-  /** Milliseconds since the epoch, when it was set. */
-  at: number;
-}
-
-export interface ForgeStandin extends StandinServer {
-  /** Statuses set on `sha` of `repository` ("owner/name"), oldest first. */
-  statusesOf(repository: string, sha: string): RecordedStatus[];
-  /** Revokes a token (it then gets 401) or lets it in again. */
-  setTokenValid(token: string, valid: boolean): void;
-}
-
-export interface ForgeStandinOptions {
-  /** Accepted tokens. */
-  tokens: string[];
-  /** "owner/name" → the commit SHAs it holds. */
-  repositories: Record<string, string[]>;
-}
+export type { ForgeStandin, RecordedStatus } from "./forge-book.js";
 
 const DOCS = "https://docs.github.com/rest/commits/statuses#create-a-commit-status";
 const STATES = ["error", "failure", "pending", "success"];
@@ -43,58 +22,28 @@ const STATES = ["error", "failure", "pending", "success"];
  * 201 with the Status object and a Location header. Errors carry documentation_url.
  */
 export async function startGithubStandin(options: ForgeStandinOptions): Promise<ForgeStandin> {
-  const tokens = new Set(options.tokens);
-  const repositories = new Map(
-    Object.entries(options.repositories).map(([name, shas]) => [name.toLowerCase(), new Set(shas)]),
-  );
-  const statuses = new Map<string, RecordedStatus[]>();
+  const book = createForgeBook(options);
+  const error = (status: number, message: string, documentation_url = DOCS) => ({
+    status,
+    body: { message, documentation_url, status: String(status) },
+  });
   let nextId = 1;
   let base = "";
 
   const handle = (request: StandinRequest) => {
     const route = /^(?:\/api\/v3)?\/repos\/([^/]+)\/([^/]+)\/statuses\/([^/]+)$/.exec(request.path);
     if (!route || request.method !== "POST") {
-      return {
-        status: 404,
-        body: {
-          message: "Not Found",
-          documentation_url: "https://docs.github.com/rest",
-          status: "404",
-        },
-      };
+      return error(404, "Not Found", "https://docs.github.com/rest");
     }
     const token = bearerOf(request, ["bearer", "token"]);
-    if (token === undefined) {
-      return {
-        status: 401,
-        body: { message: "Requires authentication", documentation_url: DOCS, status: "401" },
-      };
-    }
-    if (!tokens.has(token)) {
-      return {
-        status: 401,
-        body: {
-          message: "Bad credentials",
-          documentation_url: "https://docs.github.com/rest",
-          status: "401",
-        },
-      };
-    }
+    if (token === undefined) return error(401, "Requires authentication");
+    if (!book.tokenValid(token))
+      return error(401, "Bad credentials", "https://docs.github.com/rest");
     const [owner = "", repo = "", sha = ""] = route.slice(1).map(decodeURIComponent);
-    const name = `${owner}/${repo}`.toLowerCase();
-    const shas = repositories.get(name);
-    if (!shas)
-      return {
-        status: 404,
-        body: { message: "Not Found", documentation_url: DOCS, status: "404" },
-      };
+    const name = `${owner}/${repo}`;
+    if (!book.hasRepository(name)) return error(404, "Not Found");
     const body = request.json as Record<string, unknown> | undefined;
-    if (!body || typeof body !== "object") {
-      return {
-        status: 400,
-        body: { message: "Problems parsing JSON", documentation_url: DOCS, status: "400" },
-      };
-    }
+    if (!body || typeof body !== "object") return error(400, "Problems parsing JSON");
     const invalid = (field: string, message: string) => ({
       status: 422,
       body: {
@@ -110,16 +59,7 @@ export async function startGithubStandin(options: ForgeStandinOptions): Promise<
     if (description && [...description].length > 140) {
       return invalid("description", "description is too long (maximum is 140 characters)");
     }
-    if (!shas.has(sha)) {
-      return {
-        status: 422,
-        body: {
-          message: `No commit found for SHA: ${sha}`,
-          documentation_url: DOCS,
-          status: "422",
-        },
-      };
-    }
+    if (!book.hasCommit(name, sha)) return error(422, `No commit found for SHA: ${sha}`);
     const status: RecordedStatus = {
       state: String(body.state),
       context: typeof body.context === "string" ? body.context : "default",
@@ -127,8 +67,7 @@ export async function startGithubStandin(options: ForgeStandinOptions): Promise<
       target_url: typeof body.target_url === "string" ? body.target_url : null,
       at: Date.now(),
     };
-    const key = `${name}@${sha}`;
-    statuses.set(key, [...(statuses.get(key) ?? []), status]);
+    book.record(name, sha, status);
     const id = nextId++;
     const url = `${base}/repos/${owner}/${repo}/statuses/${sha}`;
     const now = new Date(status.at).toISOString();
@@ -155,7 +94,7 @@ export async function startGithubStandin(options: ForgeStandinOptions): Promise<
   base = server.url;
   return {
     ...server,
-    statusesOf: (repository, sha) => statuses.get(`${repository.toLowerCase()}@${sha}`) ?? [],
-    setTokenValid: (token, valid) => (valid ? tokens.add(token) : tokens.delete(token)),
+    statusesOf: book.statusesOf,
+    setTokenValid: book.setTokenValid,
   };
 }

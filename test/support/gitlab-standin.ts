@@ -1,4 +1,9 @@
-import type { ForgeStandin, ForgeStandinOptions, RecordedStatus } from "./github-standin.js";
+import {
+  createForgeBook,
+  type ForgeStandin,
+  type ForgeStandinOptions,
+  type RecordedStatus,
+} from "./forge-book.js";
 import { bearerOf, startStandinServer, type StandinRequest } from "./standin-server.js";
 
 const STATES = ["pending", "running", "success", "failed", "canceled", "skipped"];
@@ -26,15 +31,10 @@ const ACTIVE = ["pending", "running"];
  * left as it is and a new job is made. 201 with the status.
  */
 export async function startGitlabStandin(options: ForgeStandinOptions): Promise<ForgeStandin> {
-  const tokens = new Set(options.tokens);
-  const projects = [...Object.entries(options.repositories)].map(([path, shas], i) => ({
-    id: i + 1,
-    path,
-    shas: new Set(shas),
-  }));
+  const book = createForgeBook(options);
+  /** Projects by number, as GitLab also names them. */
+  const paths = Object.keys(options.repositories);
   const jobs = new Map<string, RecordedStatus[]>();
-  /** Every status sent, in order, as the commit's page lists them. */
-  const history = new Map<string, RecordedStatus[]>();
   let nextId = 1;
 
   const handle = (request: StandinRequest) => {
@@ -42,13 +42,15 @@ export async function startGitlabStandin(options: ForgeStandinOptions): Promise<
     if (!route || request.method !== "POST")
       return { status: 404, body: { error: "404 Not Found" } };
     const token = request.headers["private-token"] ?? bearerOf(request, ["bearer"]);
-    if (typeof token !== "string" || !tokens.has(token)) {
+    if (typeof token !== "string" || !book.tokenValid(token)) {
       return { status: 401, body: { message: "401 Unauthorized" } };
     }
     const id = decodeURIComponent(route[1] ?? "");
     const sha = decodeURIComponent(route[2] ?? "");
-    const project = projects.find((p) => p.path === id || String(p.id) === id);
-    if (!project) return { status: 404, body: { message: "404 Project Not Found" } };
+    const project = /^\d+$/.test(id) ? paths[Number(id) - 1] : id;
+    if (!project || !book.hasRepository(project)) {
+      return { status: 404, body: { message: "404 Project Not Found" } };
+    }
     const fields =
       (request.json as Record<string, unknown> | undefined) ??
       Object.fromEntries(new URLSearchParams(request.body));
@@ -64,10 +66,11 @@ export async function startGitlabStandin(options: ForgeStandinOptions): Promise<
         };
       }
     }
-    if (!project.shas.has(sha)) return { status: 404, body: { message: "404 Commit Not Found" } };
+    if (!book.hasCommit(project, sha))
+      return { status: 404, body: { message: "404 Commit Not Found" } };
     const name =
       [fields.name, fields.context].find((v): v is string => typeof v === "string") ?? "default";
-    const key = `${project.path.toLowerCase()}@${sha}`;
+    const key = `${project.toLowerCase()}@${sha}`;
     const list = jobs.get(key) ?? [];
     const active = [...list].reverse().find((s) => s.context === name && ACTIVE.includes(s.state));
     if (active?.state === state) {
@@ -91,7 +94,8 @@ export async function startGitlabStandin(options: ForgeStandinOptions): Promise<
     if (active) Object.assign(active, status);
     else list.push(status);
     jobs.set(key, list);
-    history.set(key, [...(history.get(key) ?? []), { ...status }]);
+    // The commit's page lists every status sent, in order.
+    book.record(project, sha, { ...status });
     const now = new Date(status.at).toISOString();
     return {
       status: 201,
@@ -115,7 +119,7 @@ export async function startGitlabStandin(options: ForgeStandinOptions): Promise<
   const server = await startStandinServer(handle);
   return {
     ...server,
-    statusesOf: (repository, sha) => history.get(`${repository.toLowerCase()}@${sha}`) ?? [],
-    setTokenValid: (token, valid) => (valid ? tokens.add(token) : tokens.delete(token)),
+    statusesOf: book.statusesOf,
+    setTokenValid: book.setTokenValid,
   };
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { collectSecrets } from "../../../src/config/collect-secrets.js";
-import { ConfigError } from "../../../src/config/config-error.js";
 import { configWarnings } from "../../../src/config/config-warnings.js";
 import { parseConfig } from "../../../src/config/load-config.js";
+import { configProblems } from "../../support/config-problems.js";
 
 const AUTH = "auth: { webhookTokens: [hook-token-1], apiToken: api-token-1 }\n";
 const FORGES = `github: { token: ghp-token-123 }
@@ -21,15 +21,7 @@ ${settings
   .join("\n")}
 `;
 
-function problemsOf(text: string): readonly string[] {
-  try {
-    parseConfig(text, {});
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
+const problemsOf = configProblems;
 
 describe("commit status settings", () => {
   it("reads the providers' connections, GitHub and GitLab with their public URLs by default", () => {
