@@ -13,7 +13,7 @@ import { ActionError, type StepCall } from "./action-call.js";
 import { renderTemplate } from "./render-template.js";
 import type { RunStep } from "./run-steps.js";
 import { backoffDelay } from "./send-with-retry.js";
-import { templateValuesOf, testedDigestOf } from "./template-values-of.js";
+import { templateValuesOf } from "./template-values-of.js";
 
 /** Pushes a tested image under a tag (docker/ImagePromoter). */
 export interface Promoter {
@@ -26,7 +26,7 @@ export interface Promoter {
 
 export interface PromoteDependencies {
   promoter: Promoter;
-  store: Pick<RunStore, "savePromotion">;
+  store: Pick<RunStore, "savePromotion" | "forgetPromotion">;
   registries: readonly RegistryConfig[];
   resolveRegistry: RegistryResolver;
   /** Longest push (docker.pullTimeout). */
@@ -106,7 +106,8 @@ async function pushTag(
  * one whose placeholder is empty is skipped, saying so) is first recorded in the store with
  * the tested digest, so the registry's notification of it is recognised even before the push
  * returns, then pushed from the tested digest and recorded with the digest the registry
- * answered. Tags already pushed (a run resumed after a restart) are not pushed again.
+ * answered; a push that failed is forgotten again. Tags already pushed (a run resumed after a
+ * restart) are not pushed again.
  */
 export function promoteStepOf(
   outcome: RunOutcome,
@@ -122,10 +123,10 @@ export function promoteStepOf(
     kind: "promote",
     target: `${registry}/${named.repository}:${spec.tags.join(",")}`,
     execute: async (call) => {
-      const digest = testedDigestOf(outcome);
-      if (!digest || !outcome.run.imageDigest) {
-        throw new ActionError("the tested digest is unknown: nothing to promote");
-      }
+      // What was pulled and tested, never the digest the push announced.
+      const tested = outcome.imageDigest ?? outcome.run.imageDigest;
+      if (!tested) throw new ActionError("the tested digest is unknown: nothing to promote");
+      const digest = tested.slice(tested.lastIndexOf("@") + 1);
       const { tags, skipped } = tagsOf(outcome, spec.tags);
       const source = resolvePull(
         { registry: event.registry, repository: event.repository, digest },
@@ -142,7 +143,15 @@ export function promoteStepOf(
           digest,
         };
         await deps.store.savePromotion(promotion, call.clock.now());
-        const answer = await pushTag(call, deps, source, { ...push, tag });
+        let answer: { digest?: string };
+        try {
+          answer = await pushTag(call, deps, source, { ...push, tag });
+        } catch (error) {
+          // Not pushed: a delivery of the tag is a push again. An abort (shutdown) keeps it:
+          // the push may have gone through, and resumes after the restart.
+          if (!call.signal.aborted) await deps.store.forgetPromotion(promotion);
+          throw error;
+        }
         const pushedDigest = answer.digest ?? digest;
         await deps.store.savePromotion({ ...promotion, pushedDigest }, call.clock.now());
         pushed.push({ tag, digest: pushedDigest });

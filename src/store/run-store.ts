@@ -254,6 +254,10 @@ export interface RunStore {
   savePromotion(promotion: Omit<Promotion, "promotedAt">, now: Date): Promise<void>;
   /** A run's promotions, in the order they were first written. */
   listPromotions(runId: string): Promise<Promotion[]>;
+  /** Forgets a promotion whose push failed: deliveries of its tag count as pushes again. */
+  forgetPromotion(
+    promotion: Pick<Promotion, "runId" | "registry" | "repository" | "tag">,
+  ): Promise<void>;
   /** Rejects when the store cannot be read or written. */
   ping(): Promise<void>;
   close(): Promise<void>;

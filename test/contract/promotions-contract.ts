@@ -104,6 +104,16 @@ export function promotionsContract(factory: StoreFactory): void {
       expect(unbounded.map((o) => o.kind)).toEqual(["recorded"]);
     });
 
+    it("are forgotten when their push failed: the tag's deliveries are pushes again", async () => {
+      const store = await open();
+      const runId = await promoted(store, new Date());
+      const key = { runId, registry: REGISTRY, repository: "acme/web", tag: "stable" };
+      await store.forgetPromotion(key);
+      await store.forgetPromotion(key);
+      expect(await store.listPromotions(runId)).toEqual([]);
+      expect((await kinds(store, stable(TESTED))).map((o) => o.kind)).toEqual(["recorded"]);
+    });
+
     it("count for any digest of the tag while the push is under way, within the window", async () => {
       const store = await open();
       const runId = await promoted(store, new Date());

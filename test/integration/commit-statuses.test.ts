@@ -197,6 +197,10 @@ describe("commit statuses", () => {
       { id: "status.github", state: "failed", attempts: 1, error: "HTTP 401: Bad credentials" },
     ]);
     expect(ofRun(gitlab, PASS_SHA, runId).map((s) => s.state)).toEqual(["running", "success"]);
+    // The tokens are secrets: in no log line and no answer.
+    const { json } = await getJson(`${pushgate.url}/api/runs/${runId}`, API_TOKEN);
+    const seen = `${pushgate.logLines.join("\n")}${JSON.stringify(json)}`;
+    for (const token of Object.values(TOKENS)) expect(seen).not.toContain(token);
   });
 
   it("a cancelled run says so: error on GitHub and Gitea, canceled on GitLab", async () => {

@@ -47,6 +47,13 @@ export class SqlitePromotions {
     });
   }
 
+  forget(promotion: Pick<Promotion, "runId" | "registry" | "repository" | "tag">): void {
+    this.prepare(
+      `DELETE FROM promotions
+         WHERE run_id = @runId AND registry = @registry AND repository = @repository AND tag = @tag`,
+    ).run(promotion);
+  }
+
   list(runId: string): Promotion[] {
     return this.prepare<[string], PromotionRow>(
       `SELECT run_id, registry, repository, tag, digest, pushed_digest, promoted_at

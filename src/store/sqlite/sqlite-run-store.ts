@@ -261,6 +261,12 @@ export class SqliteRunStore implements RunStore {
     return this.run(() => this.promotions.list(runId));
   }
 
+  forgetPromotion(
+    promotion: Pick<Promotion, "runId" | "registry" | "repository" | "tag">,
+  ): Promise<void> {
+    return this.run(() => this.promotions.forget(promotion));
+  }
+
   instanceId(): Promise<string> {
     return this.run(() => {
       const read = this.prepare<[], { value: string }>(

@@ -42,6 +42,10 @@ function harness(answers: (Error | { digest?: string })[] = []) {
       events.push(`save ${promotion.tag}${promotion.pushedDigest ? " pushed" : ""}`);
       return Promise.resolve();
     },
+    forgetPromotion: (promotion: { tag: string }) => {
+      events.push(`forget ${promotion.tag}`);
+      return Promise.resolve();
+    },
   };
   const call = (result: Record<string, unknown> = {}): StepCall => ({
     runId: "01HRUN",
@@ -144,10 +148,11 @@ describe("the promotion step", () => {
       "registry_unauthorized",
       "registry refused to take x:stable: denied",
     );
-    const { attempts, call, deps } = harness([refused]);
+    const { attempts, events, call, deps } = harness([refused]);
     const step = promoteStepOf(outcome(), { tags: ["stable"] }, deps);
     await expect(step.execute(call())).rejects.toThrow("registry refused to take x:stable: denied");
     expect(attempts).toHaveLength(1);
+    expect(events.at(-1)).toBe("forget stable");
   });
 
   it("does not push again what a resumed run already pushed", async () => {
