@@ -3,7 +3,9 @@
 #   - a Docker engine that answers `docker info` (on Debian/Ubuntu as root, installs
 #     docker.io and starts dockerd when none answers; it is left running for the next run);
 #   - a distribution registry (Debian's docker-registry) on 127.0.0.1, on a free port;
-#   - tiny test images with no base image (FROM scratch + static busybox), pushed there.
+#   - tiny test images with no base image (FROM scratch + static busybox), pushed there;
+#   - gVisor: Debian's runsc registered with the engine as the runtime "runsc" (its entry
+#     merged into dockerd's daemon.json, which is reloaded with SIGHUP: nothing restarts).
 # The command sees PUSHGATE_TEST_REGISTRY (host:port), PUSHGATE_TEST_BASE_IMAGE and
 # PUSHGATE_TEST_SUITE: every image built from the base carries the label
 # pushgate-test.suite=<that id>, and all of them are removed from the engine at the end.
@@ -15,7 +17,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 state="$root/.test-env"
 mkdir -p "$state"
-PACKAGES=(docker.io docker-registry busybox-static)
+PACKAGES=(docker.io docker-registry busybox-static runsc openssl)
 
 say() { printf 'test-env: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
@@ -29,6 +31,8 @@ missing_tools() {
   command -v docker >/dev/null 2>&1 || missing+=(docker.io)
   command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
   command -v docker-registry >/dev/null 2>&1 || missing+=(docker-registry)
+  command -v runsc >/dev/null 2>&1 || missing+=(runsc)
+  command -v openssl >/dev/null 2>&1 || missing+=(openssl)
   busybox_path >/dev/null || missing+=(busybox-static)
   local tool
   for tool in ${TEST_ENV_TOOLS:-}; do
@@ -54,7 +58,7 @@ ensure_tools() {
   missing=$(missing_tools)
   [ -z "$missing" ] && return 0
   if ! can_install; then
-    die "missing: $(echo "$missing" | tr '\n' ' ')— install Docker (an engine answering 'docker info'), the distribution registry ('registry' binary, Debian package docker-registry), a static busybox (Debian package busybox-static) and ${TEST_ENV_TOOLS:-nothing else}, then run again."
+    die "missing: $(echo "$missing" | tr '\n' ' ')— install Docker (an engine answering 'docker info'), the distribution registry ('registry' binary, Debian package docker-registry), a static busybox (Debian package busybox-static), gVisor (Debian package runsc), openssl and ${TEST_ENV_TOOLS:-nothing else}, then run again."
   fi
   local packages
   mapfile -t packages < <(printf '%s\n' "${PACKAGES[@]}" $missing | sort -u)
@@ -134,6 +138,64 @@ DOCKERFILE
   rm -rf "$ctx"
 }
 
+engine_knows_runsc() {
+  docker info --format '{{json .Runtimes}}' 2>/dev/null | grep -q '"runsc"'
+}
+
+# The running dockerd's pid and the daemon.json it reads (--config-file, else the default).
+dockerd_pid() {
+  if [ -s /var/run/docker.pid ]; then cat /var/run/docker.pid; else pgrep -xo dockerd; fi
+}
+dockerd_config() {
+  local args
+  args=$(tr '\0' '\n' <"/proc/$1/cmdline" 2>/dev/null || true)
+  printf '%s\n' "$args" | sed -n 's/^--config-file=//p;/^--config-file$/{n;p}' | head -1 | grep . || echo /etc/docker/daemon.json
+}
+
+# Sets runtimes.runsc in daemon.json (keeping every other key and runtime), then has dockerd
+# reload it with SIGHUP, which adds runtimes without stopping anything, and waits for it.
+register_runsc() {
+  local pid=$1 config=$2 args=$3
+  mkdir -p "$(dirname "$config")"
+  node -e '
+    const fs = require("fs");
+    const [file, path, args] = process.argv.slice(1);
+    const config = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8") || "{}") : {};
+    config.runtimes = { ...config.runtimes, runsc: { path, ...(args ? { runtimeArgs: args.split(" ") } : {}) } };
+    fs.writeFileSync(file, JSON.stringify(config, null, 2) + "\n");
+  ' "$config" "$(command -v runsc)" "$args"
+  kill -HUP "$pid"
+  for _ in $(seq 1 50); do
+    docker info --format '{{json .Runtimes.runsc}}' 2>/dev/null | grep -qF -- "${args:-runsc}" && return 0
+    sleep 0.2
+  done
+  die "dockerd did not take the runsc runtime from $config after SIGHUP (see its log)"
+}
+
+# gVisor for the tests of test.runtime. Registered plainly first; where gVisor cannot set up
+# its own network stack in a container's namespace (older runsc on newer kernels, where
+# /proc/sys/net/core/rmem_default exists in every network namespace and it takes each for
+# the host's), again with --network=none: tests have no network anyway.
+ensure_runsc() {
+  local pid config probe
+  if ! engine_knows_runsc; then
+    [ "$(id -u)" = 0 ] && pid=$(dockerd_pid) && [ -n "$pid" ] ||
+      die "the engine does not know the runtime runsc: install gVisor (Debian package runsc), add { \"runtimes\": { \"runsc\": { \"path\": \"/usr/bin/runsc\" } } } to dockerd's daemon.json and send dockerd SIGHUP"
+    config=$(dockerd_config "$pid")
+    say "registering gVisor (runsc) with the engine in $config (SIGHUP, nothing restarts)"
+    register_runsc "$pid" "$config" ""
+  fi
+  probe=$(docker run --rm --runtime runsc --network none "$base" cat /proc/version 2>&1) && return 0
+  if [[ "$probe" == *"root network namespace"* ]]; then
+    pid=$(dockerd_pid)
+    config=$(dockerd_config "$pid")
+    say "gVisor cannot build its network stack here; registering it with --network=none"
+    register_runsc "$pid" "$config" "--network=none"
+    probe=$(docker run --rm --runtime runsc --network none "$base" cat /proc/version 2>&1) && return 0
+  fi
+  die "a container does not start under gVisor (runsc): $probe"
+}
+
 # Every image built from the base (it inherits the label), whatever its tags: pulled copies
 # share the image ID, so they go too.
 remove_suite_images() {
@@ -159,6 +221,7 @@ ensure_tools
 ensure_engine
 start_registry
 build_images
+ensure_runsc
 say "engine $(docker version --format '{{.Server.Version}}'), registry $registry, base image $base"
 
 export PUSHGATE_TEST_REGISTRY="$registry"

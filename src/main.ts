@@ -11,6 +11,7 @@ import { USAGE } from "./cli/usage.js";
 import type { Config } from "./config/config.js";
 import { ConfigError } from "./config/config-error.js";
 import { loadConfig } from "./config/load-config.js";
+import { runtimesOf } from "./docker/engine-runtimes.js";
 import { startPushgate } from "./pushgate.js";
 
 /** The folder holding package.json, src/ or dist/, wherever pushgate is started from. */
@@ -76,7 +77,7 @@ async function main(argv: readonly string[]): Promise<void> {
     case "serve":
       return serve();
     case "check-config":
-      process.exit(checkConfig(args, process.env, process));
+      process.exit(await checkConfig(args, process.env, process, runtimesOf));
       break;
     case "help":
     case "--help":

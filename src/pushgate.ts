@@ -6,6 +6,8 @@ import { collectSecrets } from "./config/collect-secrets.js";
 import { configWarnings } from "./config/config-warnings.js";
 import { createDocker } from "./docker/create-docker.js";
 import { ComposeTestRunner } from "./docker/compose-test-runner.js";
+import { EngineCalls } from "./docker/engine-calls.js";
+import { engineRuntimes, runtimeProblems } from "./docker/engine-runtimes.js";
 import { ImageClient } from "./docker/image-client.js";
 import { ImageFiles } from "./docker/image-files.js";
 import { ImagePromoter } from "./docker/image-promoter.js";
@@ -73,20 +75,21 @@ export async function startPushgate(
   const store = await openStore(config);
   const instanceId = await store.instanceId();
   const dockerHost = config.docker.host;
-  const docker = createDocker(dockerHost);
+  const docker = createDocker(dockerHost, config.docker.tls);
+  const calls = new EngineCalls(dockerHost, config.docker.callTimeoutMs);
   const live = new LiveOutput();
   const metrics = new Metrics({
     queued: () => store.countRuns("queued"),
     testing: () => store.countRuns("testing"),
   });
   const observe = observeRuns({ metrics, live, store });
-  const images = new ImageClient(docker, dockerHost);
+  const images = new ImageClient(docker, calls);
   const reporting = createRunReporting({
     http: createAxiosHttpClient(),
     store,
     config,
     logger,
-    promoter: new ImagePromoter(docker, dockerHost, images),
+    promoter: new ImagePromoter(docker, calls, images),
     redact: (text) => redactSecrets(text, secrets),
   });
   const scheduler = new Scheduler({
@@ -98,10 +101,10 @@ export async function startPushgate(
     executor: createRunExecutor({
       store,
       images,
-      tests: new TestContainer(docker, dockerHost),
-      imageFiles: new ImageFiles(docker, dockerHost),
-      composer: new ComposeTestRunner(docker, dockerHost),
-      services: (owner) => new RunServices(docker, dockerHost, owner),
+      tests: new TestContainer(docker, calls),
+      imageFiles: new ImageFiles(docker, calls),
+      composer: new ComposeTestRunner(docker, calls),
+      services: (owner) => new RunServices(docker, calls, owner),
       pipelines: config.pipelines,
       registries: config.registries,
       pullTimeoutMs: config.docker.pullTimeoutMs,
@@ -162,6 +165,17 @@ export async function startPushgate(
   const { server, url } = await listen(app, config.listen);
   logger.info("listening", { url, pipelines: config.pipelines.map((p) => p.name) });
   for (const warning of configWarnings(config)) logger.warn("config warning", { warning });
+  // Test runtimes the engine does not know are said now; their runs end errored saying it too.
+  if (config.pipelines.some((p) => p.test.runtime !== undefined)) {
+    engineRuntimes(docker, calls).then(
+      (known) => {
+        for (const problem of runtimeProblems(config.pipelines, known, dockerHost)) {
+          logger.error(problem);
+        }
+      },
+      (error: unknown) => logger.warn("test runtimes not checked", { error: String(error) }),
+    );
+  }
 
   // Leftovers of a previous process are reaped before runs start. An engine that is down
   // stops nothing: runs then end `errored` saying so, pushgate keeps serving, and the reap is
@@ -170,7 +184,7 @@ export async function startPushgate(
     options.executeRuns === false
       ? undefined
       : reapLeftovers({
-          reaper: new Reaper(docker, dockerHost, instanceId),
+          reaper: new Reaper(docker, calls, instanceId),
           isActive: (runId) => scheduler.isActive(runId),
           logger,
           retryMs: REAP_RETRY_MS,

@@ -42,7 +42,7 @@ interface Pushed {
 const PLACEHOLDER = /\{\{\s*([A-Za-z]+)\s*\}\}/g;
 
 /** Failures worth another try: the registry or the engine did not answer, or answered 5xx. */
-const TRANSIENT = new Set(["registry_unreachable", "docker_unreachable"]);
+const TRANSIENT = new Set(["registry_unreachable", "docker_unreachable", "docker_timeout"]);
 
 /** The tags a promotion pushes, and those skipped because a placeholder in them is empty. */
 function tagsOf(outcome: RunOutcome, templates: readonly string[]) {

@@ -3,6 +3,7 @@ import { ConfigError } from "../config/config-error.js";
 import { planComposeFile, readComposeNames } from "../config/load-compose-files.js";
 import { configWarnings } from "../config/config-warnings.js";
 import { loadConfig, type Env } from "../config/load-config.js";
+import { runtimeProblems } from "../docker/engine-runtimes.js";
 import { imageNameOf } from "../pipeline/image-name.js";
 import { compilePipelineMatcher } from "../pipeline/match-pipelines.js";
 import { compileRegistryResolver } from "../pipeline/resolve-registry.js";
@@ -12,6 +13,9 @@ export interface CliStreams {
   stdout: { write(text: string): unknown };
   stderr: { write(text: string): unknown };
 }
+
+/** The runtimes the configured engine knows; rejects when it does not answer. */
+export type EngineRuntimes = (docker: Config["docker"]) => Promise<string[]>;
 
 export const EXIT_USAGE = 64;
 export const EXIT_CONFIG = 78;
@@ -24,9 +28,16 @@ export const CHECK_CONFIG_USAGE = `Usage: pushgate check-config [FILE.yml] [IMAG
 
 /**
  * `pushgate check-config`: loads a config file exactly as start-up does and lists which
- * pipelines given image references match. Prints no secret. Answers the exit code.
+ * pipelines given image references match. When a pipeline names a test runtime and the
+ * engine answers, checks that the engine knows it (exit 78 when not). Prints no secret.
+ * Answers the exit code.
  */
-export function checkConfig(args: readonly string[], env: Env, io: CliStreams): number {
+export async function checkConfig(
+  args: readonly string[],
+  env: Env,
+  io: CliStreams,
+  engineRuntimes?: EngineRuntimes,
+): Promise<number> {
   if (args.some((arg) => arg === "-h" || arg === "--help")) {
     io.stdout.write(CHECK_CONFIG_USAGE);
     return 0;
@@ -55,6 +66,11 @@ export function checkConfig(args: readonly string[], env: Env, io: CliStreams): 
     return EXIT_CONFIG;
   }
   io.stdout.write(describeConfig(file, config));
+  const problems = engineRuntimes ? await checkRuntimes(config, engineRuntimes, io) : [];
+  if (problems.length > 0) {
+    io.stderr.write(`${new ConfigError(file, problems).message}\n`);
+    return EXIT_CONFIG;
+  }
   // As intake does: a registry's aliases name the registry itself.
   const resolveRegistry = compileRegistryResolver(config.registries);
   const matched = new Set<string>();
@@ -75,6 +91,29 @@ export function checkConfig(args: readonly string[], env: Env, io: CliStreams): 
   return 0;
 }
 
+/** Asks the engine for its runtimes when a pipeline names one; its problems, if any. */
+async function checkRuntimes(
+  config: Config,
+  engineRuntimes: EngineRuntimes,
+  io: CliStreams,
+): Promise<string[]> {
+  const wanted = [...new Set(config.pipelines.flatMap((p) => p.test.runtime ?? []))];
+  if (wanted.length === 0) return [];
+  let known: string[];
+  try {
+    known = await engineRuntimes(config.docker);
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    io.stdout.write(`  runtimes   ${wanted.join(", ")}: not checked, ${why}\n`);
+    return [];
+  }
+  const problems = runtimeProblems(config.pipelines, known, config.docker.host);
+  if (problems.length === 0) {
+    io.stdout.write(`  runtimes   ${wanted.join(", ")} (the engine knows ${known.join(", ")})\n`);
+  }
+  return problems;
+}
+
 function describeConfig(file: string, config: Config): string {
   const jenkins = config.jenkins
     ? `${withoutCredentials(config.jenkins.url)} (user ${config.jenkins.user}, ${config.jenkins.token ? "API token" : "password + crumb"})`
@@ -84,7 +123,7 @@ function describeConfig(file: string, config: Config): string {
     `${file}: valid`,
     `  listen     ${config.listen.host}:${config.listen.port}`,
     `  store      ${config.store.path}`,
-    `  docker     ${config.docker.host} (${config.docker.concurrency} tests at once)`,
+    `  docker     ${config.docker.host}${config.docker.tls ? " over TLS" : ""} (${config.docker.concurrency} tests at once)`,
     `  jenkins    ${jenkins}`,
     `  pipelines  ${pipelines}`,
     ...config.pipelines.flatMap(describeComposeFiles),

@@ -25,7 +25,9 @@ export function collectSecrets(config: Config): string[] {
     ...config.auth.webhookTokens,
     config.auth.apiToken,
     ...config.auth.githubWebhookSecrets,
+    ...config.fileSecrets,
   ]);
+  if (config.auth.metricsToken) found.add(config.auth.metricsToken);
   for (const registry of config.registries) if (registry.password) found.add(registry.password);
   if (config.jenkins?.token) found.add(config.jenkins.token);
   if (config.jenkins?.password) found.add(config.jenkins.password);

@@ -3,6 +3,7 @@ import { isValidImageReference } from "../docker/image-reference.js";
 import { registryHost } from "../sources/joi-reference-rules.js";
 import { actionList, allowedHost } from "./action-schema.js";
 import { duration, size } from "./joi-units.js";
+import { dockerTls, serviceCapabilities, testLockdown, trustProxy } from "./lockdown-schema.js";
 import { pipelineSource, promote } from "./promote-schema.js";
 import { forge, statuses } from "./statuses-schema.js";
 
@@ -64,6 +65,7 @@ const service = Joi.object({
     log: regularExpression,
   }).xor("tcp", "log"),
   timeout: duration("60s"),
+  ...serviceCapabilities,
 });
 
 const test = Joi.object({
@@ -78,6 +80,7 @@ const test = Joi.object({
     pids: Joi.number().integer().min(8).max(65536).default(256),
   }).default(),
   services: Joi.array().items(service).unique("name").default([]),
+  ...testLockdown,
 })
   .oxor("compose", "command")
   .messages({ "object.oxor": "set test.compose or test.command, not both" })
@@ -128,11 +131,15 @@ export const configSchema = Joi.object({
       .required()
       .messages({ "string.min": "must be at least 8 characters" }),
     githubWebhookSecret: Joi.alternatives(secret, Joi.array().items(secret).min(1)),
+    metricsToken: secret,
   }).required(),
+  trustProxy,
   docker: Joi.object({
     host: Joi.string().pattern(/^(unix|tcp|http|https|npipe):\/\//),
     concurrency: Joi.number().integer().min(1).max(64).default(2),
     pullTimeout: duration("5m"),
+    callTimeout: duration("60s"),
+    tls: dockerTls,
     maxAttempts: Joi.number().integer().min(1).max(100).default(3),
   }).default(),
   shutdown: Joi.object({ grace: duration("30s") }).default(),

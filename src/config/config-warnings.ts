@@ -1,11 +1,15 @@
 import type { Config } from "./config.js";
+import { plainTcpWarning } from "./plain-tcp-warning.js";
 
 /**
  * Settings that are valid but probably not what was meant, one line each with the setting's
  * path: said by check-config and logged at start-up, never refused.
  */
-export function configWarnings(config: Pick<Config, "pipelines" | "publicUrl">): string[] {
-  const warnings: string[] = [];
+export function configWarnings(
+  config: Pick<Config, "pipelines" | "docker" | "publicUrl">,
+): string[] {
+  const plainTcp = plainTcpWarning(config.docker);
+  const warnings: string[] = plainTcp ? [plainTcp] : [];
   config.pipelines.forEach((pipeline, i) => {
     for (const pattern of pipeline.match.repositories) {
       if (/[A-Z]/.test(pattern)) {

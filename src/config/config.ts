@@ -19,12 +19,24 @@ export interface Config {
     apiToken: string;
     /** Secrets of GitHub webhooks (GHCR), checked against X-Hub-Signature-256; several while rotating. */
     githubWebhookSecrets: string[];
+    /** Bearer token for /metrics; unset, /metrics is open. */
+    metricsToken?: string;
   };
+  /**
+   * Whose X-Forwarded-For gives the client's address (rate limits, logs): false (none, the
+   * default), true (any), a number of proxies in front, or proxy addresses and ranges, as
+   * Express's "trust proxy" reads them.
+   */
+  trustProxy: boolean | number | string | string[];
   docker: {
     /** e.g. unix:///var/run/docker.sock or tcp://host:2376 */
     host: string;
     concurrency: number;
     pullTimeoutMs: number;
+    /** Deadline of every other engine call (not pulls, not waits for a container). */
+    callTimeoutMs: number;
+    /** Files for TLS to a tcp:// engine (docker.tls, or DOCKER_TLS_VERIFY + DOCKER_CERT_PATH). */
+    tls?: DockerTlsFiles;
     /** Executions a run gets; one interrupted by a restart that often ends errored. */
     maxAttempts: number;
   };
@@ -48,6 +60,16 @@ export interface Config {
   };
   log: { level: "error" | "warn" | "info" | "debug" };
   pipelines: PipelineConfig[];
+  /** Values read through ${file:...}: secrets wherever they are used. */
+  fileSecrets: string[];
+}
+
+export interface DockerTlsFiles {
+  /** The CA the engine's certificate must chain to; the system's CAs when omitted. */
+  ca?: string;
+  /** The client certificate and its key, which an engine started with --tlsverify asks for. */
+  cert?: string;
+  key?: string;
 }
 
 export interface RegistryConfig {
@@ -124,6 +146,16 @@ export interface ServiceConfig {
   command?: string[];
   wait?: { tcp: number } | { log: string };
   timeoutMs: number;
+  /** Given back on top of Docker's defaults minus NET_RAW (IPC_LOCK, SYS_NICE, NET_RAW...). */
+  capAdd: string[];
+  /** Dropped from them ("ALL" for every one). */
+  capDrop: string[];
+}
+
+/** A tmpfs mount in every container of a test. */
+export interface TmpfsMount {
+  path: string;
+  sizeBytes: number;
 }
 
 /** A Compose test file named by a pipeline, read (and checked) at start-up. */
@@ -144,6 +176,14 @@ export interface TestConfig {
   network: string;
   resources: { memoryBytes: number; cpus: number; pids: number };
   services: ServiceConfig[];
+  /** The engine's runtime for every container of the test ("runsc" for gVisor); its default when unset. */
+  runtime?: string;
+  /** Read-only root filesystems, with a tmpfs at /tmp and at each of `tmpfs`. */
+  readOnly: boolean;
+  /** tmpfs mounts (test.tmpfs); /tmp comes first when readOnly. */
+  tmpfs: TmpfsMount[];
+  /** "uid[:gid]" or a user name the containers run as; the image's own when unset. */
+  user?: string;
 }
 
 export interface ActionsConfig {

@@ -4,6 +4,7 @@ import { parseDocument } from "yaml";
 import { formatJoiErrors } from "../validation/format-joi-errors.js";
 import { yamlErrorLine } from "../validation/yaml-error-line.js";
 import { checkActionNeeds } from "./check-action-needs.js";
+import { checkDockerTls } from "./check-docker-tls.js";
 import type { Config } from "./config.js";
 import { ConfigError } from "./config-error.js";
 import { configSchema } from "./config-schema.js";
@@ -57,5 +58,9 @@ export function parseConfig(text: string, env: Env, file = "config"): Config {
   }
   if (problems.length > 0) throw new ConfigError(file, problems);
 
-  return toConfig(result.value as ValidatedConfig, env, composeFiles);
+  const validated = result.value as ValidatedConfig;
+  const config = toConfig(validated, env, composeFiles, interpolated.fileSecrets);
+  const tlsProblems = checkDockerTls(config.docker, validated.docker.tls === undefined);
+  if (tlsProblems.length > 0) throw new ConfigError(file, tlsProblems);
+  return config;
 }

@@ -1,7 +1,9 @@
+import { join } from "node:path";
 import type {
   ActionConfig,
   ComposeFileConfig,
   Config,
+  DockerTlsFiles,
   JenkinsActionConfig,
   PipelineConfig,
   RedeployActionConfig,
@@ -11,6 +13,7 @@ import type {
   StatusProvider,
   TeamsActionConfig,
   DiscordActionConfig,
+  TmpfsMount,
   WebhookActionConfig,
 } from "./config.js";
 import type { Env } from "./load-config.js";
@@ -20,12 +23,19 @@ type Globs = string | string[];
 /** The config as the schema leaves it: YAML names, units already converted. */
 export interface ValidatedConfig extends Omit<
   Config,
-  "auth" | "limits" | "docker" | "actions" | "shutdown" | "pipelines"
+  "auth" | "limits" | "docker" | "actions" | "shutdown" | "pipelines" | "fileSecrets"
 > {
   auth: Omit<Config["auth"], "githubWebhookSecrets"> & { githubWebhookSecret?: string | string[] };
   limits: { body: number; dedupeTtl: number; backlog: number };
   actions: { timeout: number; attempts: number; backoff: number; maxBackoff: number };
-  docker: { host?: string; concurrency: number; pullTimeout: number; maxAttempts: number };
+  docker: {
+    host?: string;
+    concurrency: number;
+    pullTimeout: number;
+    callTimeout: number;
+    tls?: DockerTlsFiles;
+    maxAttempts: number;
+  };
   shutdown: { grace: number };
   pipelines: ValidatedPipeline[];
 }
@@ -48,16 +58,46 @@ interface ValidatedPipeline extends Omit<PipelineConfig, "match" | "test" | "on"
   statuses: StatusItem | StatusItem[];
   on: Record<keyof PipelineConfig["on"], ValidatedAction[]>;
   match: { repository: Globs; tags: Globs; sources?: PipelineConfig["match"]["sources"] };
-  test: Omit<PipelineConfig["test"], "compose" | "timeoutMs" | "resources" | "services"> & {
+  test: Omit<
+    PipelineConfig["test"],
+    "compose" | "timeoutMs" | "resources" | "services" | "tmpfs"
+  > & {
     compose?: string | string[];
     timeout: number;
     resources: { memory: number; cpus: number; pids: number };
     services: (Omit<ServiceConfig, "timeoutMs"> & { timeout: number })[];
+    tmpfs: (string | { path: string; size: number })[];
   };
 }
 
 const list = (globs: Globs): string[] => (typeof globs === "string" ? [globs] : globs);
 
+/** Size of a tmpfs mount given by its path alone, and of /tmp under test.readOnly. */
+export const DEFAULT_TMPFS_BYTES = 64 * 1024 ** 2;
+
+/** test.tmpfs as mounts, /tmp first when the root is read-only (unless listed itself). */
+function tmpfsOf(test: ValidatedPipeline["test"]): TmpfsMount[] {
+  const mounts = test.tmpfs.map((entry) =>
+    typeof entry === "string"
+      ? { path: entry, sizeBytes: DEFAULT_TMPFS_BYTES }
+      : { path: entry.path, sizeBytes: entry.size },
+  );
+  if (test.readOnly && !mounts.some((m) => m.path === "/tmp")) {
+    mounts.unshift({ path: "/tmp", sizeBytes: DEFAULT_TMPFS_BYTES });
+  }
+  return mounts;
+}
+
+/**
+ * docker.tls as configured, else the docker CLI's variables: DOCKER_TLS_VERIFY (any value)
+ * with the ca.pem, cert.pem and key.pem of DOCKER_CERT_PATH (default ~/.docker).
+ */
+function dockerTlsOf(configured: DockerTlsFiles | undefined, env: Env): DockerTlsFiles | undefined {
+  if (configured) return configured;
+  if (!env.DOCKER_TLS_VERIFY) return undefined;
+  const dir = env.DOCKER_CERT_PATH || join(env.HOME ?? "", ".docker");
+  return { ca: join(dir, "ca.pem"), cert: join(dir, "cert.pem"), key: join(dir, "key.pem") };
+}
 function withTimeoutMs<T extends { timeout?: number }>({
   timeout,
   ...rest
@@ -95,12 +135,14 @@ function toStatuses(statuses: StatusItem | StatusItem[], pipeline: string): Stat
 
 /**
  * Maps the validated YAML onto the Config the code reads, and freezes it. `composeFiles`:
- * each pipeline's `test.compose` files as read, by pipeline index.
+ * each pipeline's `test.compose` files as read, by pipeline index; `fileSecrets`: what
+ * `${file:...}` read.
  */
 export function toConfig(
   raw: ValidatedConfig,
   env: Env,
   composeFiles: readonly (ComposeFileConfig[] | undefined)[] = [],
+  fileSecrets: readonly string[] = [],
 ): Config {
   const port =
     env.PORT !== undefined && /^\d+$/.test(env.PORT) ? Number(env.PORT) : raw.listen.port;
@@ -118,6 +160,8 @@ export function toConfig(
       host: raw.docker.host ?? env.DOCKER_HOST ?? "unix:///var/run/docker.sock",
       concurrency: raw.docker.concurrency,
       pullTimeoutMs: raw.docker.pullTimeout,
+      callTimeoutMs: raw.docker.callTimeout,
+      ...withTls(dockerTlsOf(raw.docker.tls, env)),
       maxAttempts: raw.docker.maxAttempts,
     },
     shutdown: { graceMs: raw.shutdown.grace },
@@ -155,11 +199,18 @@ export function toConfig(
           ...service,
           timeoutMs: timeout,
         })),
+        ...(test.runtime ? { runtime: test.runtime } : {}),
+        readOnly: test.readOnly,
+        tmpfs: tmpfsOf(test),
+        ...(test.user ? { user: test.user } : {}),
       },
     })),
+    fileSecrets: [...fileSecrets],
   };
   return deepFreeze(config);
 }
+
+const withTls = (tls: DockerTlsFiles | undefined) => (tls ? { tls } : {});
 
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {

@@ -1,7 +1,7 @@
 import type Dockerode from "dockerode";
 import type { ComposeService } from "../testing/compose-test.js";
 import { labelsOf, type RunOwner } from "./labels.js";
-import { lockedDownHostConfig, type TestResources } from "./lockdown.js";
+import { lockedDownHostConfig, userOf, type TestLockdown, type TestResources } from "./lockdown.js";
 
 /** Marks which service of a Compose test a container runs. */
 export const COMPOSE_SERVICE_LABEL = "pushgate.compose.service";
@@ -17,6 +17,8 @@ export interface ComposeContainerSpec {
   /** Docker volume name for each volume key the service mounts. */
   volumes: ReadonlyMap<string, string>;
   resources: TestResources;
+  /** test.runtime, readOnly, tmpfs and user: the pipeline's, over the file's own. */
+  lockdown: TestLockdown;
 }
 
 const ms = (value: number | undefined) =>
@@ -25,7 +27,9 @@ const ms = (value: number | undefined) =>
 /**
  * A Compose service as a container: its keys in Docker's terms, on the test's network under
  * its name and aliases, with the same lockdown, limits and run labels as every test container
- * (its own labels never replace pushgate's).
+ * (its own labels never replace pushgate's). The pipeline's test.runtime, test.user and
+ * test.readOnly apply over the file's: its `user` gives way to test.user, its `read_only`
+ * can only add to test.readOnly, and test.tmpfs mounts win over its own at the same path.
  */
 export function composeContainerOptions(
   spec: ComposeContainerSpec,
@@ -53,6 +57,7 @@ export function composeContainerOptions(
     const mode = mount.mode !== undefined ? [`mode=${mount.mode}`] : [];
     tmpfs[mount.target] = [...size, ...mode].join(",");
   }
+  const base = lockedDownHostConfig(spec.resources, network, spec.lockdown);
   return {
     name: spec.name,
     Image: spec.imageId,
@@ -69,6 +74,7 @@ export function composeContainerOptions(
     },
     ...(service.workingDir !== undefined ? { WorkingDir: service.workingDir } : {}),
     ...(service.user !== undefined ? { User: service.user } : {}),
+    ...userOf(spec.lockdown),
     ExposedPorts: Object.fromEntries(
       service.expose.map((port) => [port.includes("/") ? port : `${port}/tcp`, {}]),
     ),
@@ -81,10 +87,10 @@ export function composeContainerOptions(
     Tty: false,
     OpenStdin: false,
     HostConfig: {
-      ...lockedDownHostConfig(spec.resources, network),
+      ...base,
       ...(service.init !== undefined ? { Init: service.init } : {}),
       ...(service.readOnly ? { ReadonlyRootfs: true } : {}),
-      Tmpfs: tmpfs,
+      Tmpfs: { ...tmpfs, ...base.Tmpfs },
       Binds: binds,
     },
     NetworkingConfig: {

@@ -3,9 +3,11 @@ import { SUT } from "../testing/compose-test.js";
 import type { ComposePlan } from "../testing/plan-compose-test.js";
 import { composeContainerOptions } from "./compose-container-options.js";
 import { copyLastLines } from "./copy-last-lines.js";
+import { createContainer } from "./create-container.js";
 import { DockerError, dockerFailure } from "./docker-error.js";
+import { EngineCalls } from "./engine-calls.js";
 import { labelsOf, nameOf, type RunOwner } from "./labels.js";
-import type { TestResources } from "./lockdown.js";
+import type { TestLockdown, TestResources } from "./lockdown.js";
 import { removeContainer, removeNetwork, removeVolume } from "./remove-container.js";
 import { runToExit, type TestResult } from "./run-to-exit.js";
 import { dependencyStarter } from "./start-dependencies.js";
@@ -22,6 +24,8 @@ export interface ComposeRunSpec {
   /** test.network: "none", or a network every container joins too. */
   network: string;
   resources: TestResources;
+  /** test.runtime, readOnly, tmpfs and user, for every container of the file. */
+  lockdown: TestLockdown;
   /** What is left of test.timeout, for the dependencies and `sut` together. */
   timeoutMs: number;
   onOutput: (stream: string, data: Buffer) => void;
@@ -38,11 +42,12 @@ export interface ComposeRunSpec {
 export class ComposeTestRunner {
   constructor(
     private readonly docker: Dockerode,
-    private readonly dockerHost: string,
+    private readonly calls: EngineCalls,
   ) {}
 
   async run(spec: ComposeRunSpec, signal: AbortSignal): Promise<TestResult> {
     const { owner, plan, index } = spec;
+    const { docker, calls } = this;
     const failed = new AbortController();
     const begun = Date.now();
     const deadline = AbortSignal.timeout(spec.timeoutMs);
@@ -52,8 +57,10 @@ export class ComposeTestRunner {
     let network: Dockerode.Network | undefined;
     let passed = false;
     try {
+      // What is created is not cut short by a cancel (checked between calls), so that all
+      // of it is known and removed; each call has docker.callTimeout.
       const networkName = nameOf(owner, `c${index}-net`);
-      network = await this.docker.createNetwork({
+      const networkOptions: Dockerode.NetworkCreateOptions = {
         Name: networkName,
         Driver: "bridge",
         // Internal: no route out, and no address on the host's side of the bridge.
@@ -61,35 +68,48 @@ export class ComposeTestRunner {
         Options: { "com.docker.network.bridge.inhibit_ipv4": "true" },
         CheckDuplicate: true,
         Labels: labelsOf(owner, "network"),
-      });
+      };
+      network = await calls.run("create compose network", (abortSignal) =>
+        docker.createNetwork({ ...networkOptions, abortSignal }),
+      );
       const volumeNames = new Map<string, string>();
       for (const [i, key] of plan.volumes.entries()) {
+        signal.throwIfAborted();
         const name = nameOf(owner, `c${index}-vol${i}`);
-        await this.docker.createVolume({ Name: name, Labels: labelsOf(owner, "volume") });
-        volumes.push(this.docker.getVolume(name));
+        await calls.run(`create volume ${key}`, (abortSignal) =>
+          docker.createVolume({ Name: name, Labels: labelsOf(owner, "volume"), abortSignal }),
+        );
+        volumes.push(docker.getVolume(name));
         volumeNames.set(key, name);
       }
       for (const service of plan.services) {
-        const container = await this.docker.createContainer(
-          composeContainerOptions({
-            owner,
-            name: nameOf(owner, `c${index}-${service.name}`),
-            service,
-            imageId: spec.imageIds.get(service.name) ?? "",
-            env: spec.env,
-            network: networkName,
-            volumes: volumeNames,
-            resources: spec.resources,
-          }),
-        );
+        signal.throwIfAborted();
+        const options = composeContainerOptions({
+          owner,
+          name: nameOf(owner, `c${index}-${service.name}`),
+          service,
+          imageId: spec.imageIds.get(service.name) ?? "",
+          env: spec.env,
+          network: networkName,
+          volumes: volumeNames,
+          resources: spec.resources,
+          lockdown: spec.lockdown,
+        });
+        const container = await createContainer(docker, calls, `service ${service.name}`, options);
         containers.set(service.name, container);
         if (spec.network !== "none") {
-          await this.docker.getNetwork(spec.network).connect({ Container: container.id });
+          const extra = docker.getNetwork(spec.network);
+          await calls.run(`connect service ${service.name}`, (abortSignal) => {
+            // dockerode reads abortSignal here too; its type definitions omit it.
+            const connect: Dockerode.NetworkConnectOptions = { Container: container.id };
+            return extra.connect(Object.assign(connect, { abortSignal }));
+          });
         }
       }
       const ready = dependencyStarter({
         plan,
         containers,
+        calls,
         timeoutMs: spec.timeoutMs,
         until,
         deadline,
@@ -103,6 +123,7 @@ export class ComposeTestRunner {
       const result = await runToExit(
         container,
         { timeoutMs: left, onOutput: spec.onOutput },
+        calls,
         signal,
       );
       passed = result.exitCode === 0 && !result.timedOut;
@@ -110,11 +131,13 @@ export class ComposeTestRunner {
     } catch (error) {
       failed.abort();
       if (signal.aborted) throw signal.reason;
-      throw dockerFailure(`${plan.file}: starting the test`, error, this.dockerHost);
+      throw dockerFailure(`${plan.file}: starting the test`, error, calls.host);
     } finally {
       if (!passed && !signal.aborted) {
         for (const [name, container] of containers) {
-          if (name !== SUT) await copyLastLines(container, `service ${name}`, spec.onOutput);
+          if (name !== SUT) {
+            await copyLastLines(container, `service ${name}`, calls, spec.onOutput);
+          }
         }
       }
       // A service given a stop_grace_period gets it after a test that ran its course.
@@ -123,15 +146,22 @@ export class ComposeTestRunner {
           const container = containers.get(name);
           return container && ms !== undefined ? [{ container, t: Math.ceil(ms / 1000) }] : [];
         });
+        // Each stop may take its grace period, and one docker.callTimeout more.
         await Promise.all(
-          graceful.map(({ container, t }) => container.stop({ t }).catch(() => undefined)),
+          graceful.map(({ container, t }) =>
+            new EngineCalls(calls.host, calls.timeoutMs + t * 1000)
+              .run(`stop ${container.id.slice(0, 12)}`, (abortSignal) =>
+                container.stop({ t, abortSignal }),
+              )
+              .catch(() => undefined),
+          ),
         );
       }
       await Promise.all(
-        [...containers.values()].map((c) => removeContainer(c).catch(() => undefined)),
+        [...containers.values()].map((c) => removeContainer(c, calls).catch(() => undefined)),
       );
-      if (network) await removeNetwork(network).catch(() => undefined);
-      await Promise.all(volumes.map((v) => removeVolume(v).catch(() => undefined)));
+      if (network) await removeNetwork(network, calls).catch(() => undefined);
+      await Promise.all(volumes.map((v) => removeVolume(v, calls).catch(() => undefined)));
     }
   }
 }

@@ -1,4 +1,5 @@
 import type Dockerode from "dockerode";
+import type { EngineCalls } from "./engine-calls.js";
 
 /** Lines of a failed service's log kept in the run's output. */
 export const LOG_LINES_ON_FAILURE = 50;
@@ -10,11 +11,14 @@ export const LOG_LINES_ON_FAILURE = 50;
 export async function copyLastLines(
   container: Pick<Dockerode.Container, "logs">,
   stream: string,
+  calls: EngineCalls,
   onOutput: (stream: string, data: Buffer) => void,
   lines = LOG_LINES_ON_FAILURE,
 ): Promise<void> {
   try {
-    const logs = await container.logs({ stdout: true, stderr: true, tail: lines });
+    const logs = await calls.run(`logs of ${stream}`, (abortSignal) =>
+      container.logs({ stdout: true, stderr: true, tail: lines, abortSignal }),
+    );
     // Without a TTY the answer is multiplexed: 8-byte frame headers before each piece.
     let rest = Buffer.isBuffer(logs) ? logs : Buffer.from(String(logs));
     while (rest.length >= 8) {

@@ -1,6 +1,8 @@
 /** Why Docker work for a run could not be done; each ends the run `errored`. */
 export type DockerErrorCode =
   | "docker_unreachable"
+  | "docker_timeout"
+  | "unknown_runtime"
   | "image_not_found"
   | "registry_unreachable"
   | "registry_unauthorized"
@@ -41,13 +43,44 @@ export function engineMessage(error: unknown): string {
   return /^\(HTTP code \d+\) [^-]*- ([\s\S]*)$/.exec(error.message)?.[1]?.trim() ?? error.message;
 }
 
-/** Socket-level failures: the engine itself did not answer. */
+/** Socket-level failures: the engine itself did not answer, or TLS with it failed. */
 export function isEngineUnreachable(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return (
     typeof code === "string" &&
-    ["ENOENT", "ECONNREFUSED", "EACCES", "ECONNRESET", "EHOSTUNREACH", "ETIMEDOUT"].includes(code)
+    (["ENOENT", "ECONNREFUSED", "EACCES", "ECONNRESET", "EHOSTUNREACH", "ETIMEDOUT"].includes(
+      code,
+    ) ||
+      tlsProblem(error) !== undefined)
   );
+}
+
+/** Node's codes for an engine certificate that does not verify. */
+const UNTRUSTED = new Set([
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+]);
+
+/** What went wrong in a TLS handshake with the engine, in words naming the setting to fix. */
+export function tlsProblem(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== "string") return undefined;
+  if (
+    /^ERR_SSL_.*ALERT_(BAD_CERTIFICATE|CERTIFICATE_REQUIRED|UNKNOWN_CA|CERTIFICATE_UNKNOWN)$/.test(
+      code,
+    )
+  ) {
+    return "the engine refused pushgate's client certificate (it runs with --tlsverify: set docker.tls.cert and key to a certificate its CA signed)";
+  }
+  if (UNTRUSTED.has(code))
+    return `the engine's certificate is not trusted (${code}): check docker.tls.ca`;
+  if (code.startsWith("ERR_SSL_") || code === "EPROTO") return `TLS failed (${code})`;
+  return undefined;
 }
 
 /**
@@ -102,6 +135,9 @@ export function pushError(reference: string, error: unknown, dockerHost: string)
 }
 
 export function engineUnreachable(dockerHost: string, error: unknown): DockerError {
+  const tls = tlsProblem(error);
+  if (tls)
+    return new DockerError("docker_unreachable", `TLS with Docker at ${dockerHost} failed: ${tls}`);
   const code = (error as { code?: unknown } | null)?.code;
   return new DockerError(
     "docker_unreachable",

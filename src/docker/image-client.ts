@@ -1,6 +1,7 @@
 import type Dockerode from "dockerode";
 import { formatDuration } from "../config/format-duration.js";
 import { DockerError, dockerFailure, pullError } from "./docker-error.js";
+import type { EngineCalls } from "./engine-calls.js";
 import {
   REVISION_LABELS,
   SOURCE_URL_LABELS,
@@ -36,7 +37,7 @@ const DIGEST_STATUS = /^Digest: (sha256:[a-f0-9]{64})/;
 export class ImageClient {
   constructor(
     private readonly docker: Dockerode,
-    private readonly dockerHost: string,
+    private readonly calls: EngineCalls,
   ) {}
 
   async pull(
@@ -64,23 +65,23 @@ export class ImageClient {
           `pull of ${target.reference} took longer than ${formatDuration(options.timeoutMs)} (docker.pullTimeout)`,
         );
       }
-      throw pullError(target.reference, error, this.dockerHost);
+      throw pullError(target.reference, error, this.calls.host);
     }
     // By digest when known: another pull of the same tag cannot move it under this run.
     const pulled = digest ? `${target.repository}@${digest}` : target.reference;
     try {
-      const info = await this.docker.getImage(pulled).inspect();
+      const info = await this.inspect(pulled, options.signal);
       const repoDigest = info.RepoDigests?.find((d) => d.startsWith(`${target.repository}@`));
       const found = digest ?? repoDigest?.slice(target.repository.length + 1);
       return { id: info.Id, ...(found ? { digest: found } : {}) };
     } catch (error) {
-      throw dockerFailure(`inspect of ${pulled}`, error, this.dockerHost);
+      throw dockerFailure(`inspect of ${pulled}`, error, this.calls.host);
     }
   }
 
-  async facts(imageId: string): Promise<ImageFacts> {
+  async facts(imageId: string, signal?: AbortSignal): Promise<ImageFacts> {
     try {
-      const { Config } = await this.docker.getImage(imageId).inspect();
+      const { Config } = await this.inspect(imageId, signal);
       const labels = Config.Labels ?? {};
       const first = (names: readonly string[]) =>
         names.map((name) => labels[name]).find((value) => value !== undefined && value !== "");
@@ -96,7 +97,16 @@ export class ImageClient {
         source: { ...(url ? { url } : {}), ...(revision ? { revision } : {}) },
       };
     } catch (error) {
-      throw dockerFailure(`inspect of ${imageId}`, error, this.dockerHost);
+      throw dockerFailure(`inspect of ${imageId}`, error, this.calls.host);
     }
+  }
+
+  /** GET /images/{name}/json. dockerode cannot abort it: the deadline answers without it. */
+  private inspect(name: string, signal?: AbortSignal): Promise<Dockerode.ImageInspectInfo> {
+    return this.calls.run(
+      `inspect image ${name}`,
+      () => this.docker.getImage(name).inspect(),
+      signal,
+    );
   }
 }

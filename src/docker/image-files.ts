@@ -3,6 +3,7 @@ import { pipeline } from "node:stream/promises";
 import type Dockerode from "dockerode";
 import { extract } from "tar-stream";
 import { DockerError, dockerFailure } from "./docker-error.js";
+import type { EngineCalls } from "./engine-calls.js";
 import { labelsOf, type RunOwner } from "./labels.js";
 import { removeContainer } from "./remove-container.js";
 
@@ -23,14 +24,14 @@ interface Entry {
 export class ImageFiles {
   constructor(
     private readonly docker: Dockerode,
-    private readonly dockerHost: string,
+    private readonly calls: EngineCalls,
   ) {}
 
   /** The text of an absolute `path` in the image; at most `maxBytes`. */
   async read(imageId: string, path: string, owner: RunOwner, maxBytes: number): Promise<string> {
     let container: Dockerode.Container | undefined;
     try {
-      container = await this.docker.createContainer({
+      const options: Dockerode.ContainerCreateOptions = {
         Image: imageId,
         // Never started: an entrypoint is only needed for images that have none.
         Entrypoint: ["/pushgate-reads-files-only"],
@@ -38,10 +39,17 @@ export class ImageFiles {
         Labels: labelsOf(owner, "read"),
         NetworkDisabled: true,
         HostConfig: { NetworkMode: "none", Privileged: false, CapDrop: ["ALL"] },
-      });
+      };
+      container = await this.calls.run("create a container to read files from", (abortSignal) =>
+        this.docker.createContainer({ ...options, abortSignal }),
+      );
       let current = path;
       for (let links = 0; links <= MAX_LINKS; links++) {
-        const entry = await this.entry(container, current, path, maxBytes);
+        const reading = container;
+        // The archive is small: its request and its body together have docker.callTimeout.
+        const entry = await this.calls.run(`read ${current} from the image`, () =>
+          this.entry(reading, current, path, maxBytes),
+        );
         if (entry.type === "symlink" && entry.linkname) {
           current = posix.resolve(posix.dirname(current), entry.linkname);
           continue;
@@ -52,9 +60,9 @@ export class ImageFiles {
       }
       throw new DockerError("test_file", `${path} in the image: too many symbolic links`);
     } catch (error) {
-      throw dockerFailure(`reading ${path} from the image`, error, this.dockerHost);
+      throw dockerFailure(`reading ${path} from the image`, error, this.calls.host);
     } finally {
-      if (container) await removeContainer(container).catch(() => undefined);
+      if (container) await removeContainer(container, this.calls).catch(() => undefined);
     }
   }
 

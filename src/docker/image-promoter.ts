@@ -1,6 +1,7 @@
 import type Dockerode from "dockerode";
 import { formatDuration } from "../config/format-duration.js";
 import { DockerError, dockerFailure, pushError } from "./docker-error.js";
+import type { EngineCalls } from "./engine-calls.js";
 import type { ImageClient } from "./image-client.js";
 import { readJsonLines, throwProgressError } from "./read-json-lines.js";
 import type { PullTarget, RegistryAuth } from "./resolve-pull.js";
@@ -26,7 +27,7 @@ const isNotFound = (error: unknown): boolean =>
 export class ImagePromoter {
   constructor(
     private readonly docker: Dockerode,
-    private readonly dockerHost: string,
+    private readonly calls: EngineCalls,
     private readonly images: Pick<ImageClient, "pull">,
   ) {}
 
@@ -37,14 +38,18 @@ export class ImagePromoter {
   ): Promise<{ digest?: string }> {
     const reference = `${target.repository}:${target.tag}`;
     const imageId = await this.localImage(source, options);
-    const before = await this.imageIdOf(reference);
+    const before = await this.imageIdOf(reference, options.signal);
     try {
-      await this.docker
-        .getImage(imageId)
-        .tag({ repo: target.repository, tag: target.tag, abortSignal: options.signal });
+      await this.calls.run(
+        `tag image ${reference}`,
+        (abortSignal) =>
+          this.docker
+            .getImage(imageId)
+            .tag({ repo: target.repository, tag: target.tag, abortSignal }),
+        options.signal,
+      );
     } catch (error) {
-      if (options.signal.aborted) throw options.signal.reason;
-      throw dockerFailure(`tag ${reference}`, error, this.dockerHost);
+      throw dockerFailure(`tag ${reference}`, error, this.calls.host);
     }
     try {
       return await this.push(target, reference, options);
@@ -80,7 +85,7 @@ export class ImagePromoter {
           `push of ${reference} took longer than ${formatDuration(options.timeoutMs)} (docker.pullTimeout)`,
         );
       }
-      throw pushError(reference, error, this.dockerHost);
+      throw pushError(reference, error, this.calls.host);
     }
     return digest ? { digest } : {};
   }
@@ -90,25 +95,36 @@ export class ImagePromoter {
     source: PullTarget,
     options: { timeoutMs: number; signal: AbortSignal },
   ): Promise<string> {
-    const id = await this.imageIdOf(source.reference);
+    const id = await this.imageIdOf(source.reference, options.signal);
     return id ?? (await this.images.pull(source, options)).id;
   }
 
-  private async imageIdOf(reference: string): Promise<string | undefined> {
+  private async imageIdOf(reference: string, signal: AbortSignal): Promise<string | undefined> {
     try {
-      return (await this.docker.getImage(reference).inspect()).Id;
+      const info = await this.calls.run(
+        `inspect image ${reference}`,
+        () => this.docker.getImage(reference).inspect(),
+        signal,
+      );
+      return info.Id;
     } catch (error) {
       if (isNotFound(error)) return undefined;
-      throw dockerFailure(`inspect of ${reference}`, error, this.dockerHost);
+      throw dockerFailure(`inspect of ${reference}`, error, this.calls.host);
     }
   }
 
   /** Takes the promoted tag off again; the image stays under its other names. */
   private async untag(reference: string, before: string | undefined): Promise<void> {
     try {
-      await this.docker.getImage(reference).remove({ noprune: true });
+      await this.calls.run(`remove tag ${reference}`, () =>
+        this.docker.getImage(reference).remove({ noprune: true }),
+      );
       // A tag that named another image before is put back where it was.
-      if (before) await this.docker.getImage(before).tag(splitReference(reference));
+      if (before) {
+        await this.calls.run(`tag image ${reference}`, () =>
+          this.docker.getImage(before).tag(splitReference(reference)),
+        );
+      }
     } catch {
       // Clean-up only: the push itself is what counts.
     }

@@ -1,5 +1,6 @@
 import type Dockerode from "dockerode";
 import { dockerFailure } from "./docker-error.js";
+import type { EngineCalls } from "./engine-calls.js";
 import { INSTANCE_LABEL, RUN_LABEL } from "./labels.js";
 import { removeContainer, removeNetwork, removeVolume } from "./remove-container.js";
 
@@ -15,12 +16,12 @@ type Labelled = { Id: string; Labels?: Record<string, string> };
 export interface ReaperEngine {
   listContainers(options: Dockerode.ContainerListOptions): Promise<Labelled[]>;
   listNetworks(options: Dockerode.NetworkListOptions): Promise<Labelled[]>;
-  getContainer(id: string): Pick<Dockerode.Container, "remove">;
-  getNetwork(id: string): Pick<Dockerode.Network, "remove">;
-  listVolumes(options: { filters: Record<string, string[]> }): Promise<{
+  getContainer(id: string): Pick<Dockerode.Container, "remove" | "id">;
+  getNetwork(id: string): Pick<Dockerode.Network, "remove" | "id">;
+  listVolumes(options: { filters: Record<string, string[]>; abortSignal?: AbortSignal }): Promise<{
     Volumes: { Name: string; Labels: Record<string, string> | null }[] | null;
   }>;
-  getVolume(name: string): Pick<Dockerode.Volume, "remove">;
+  getVolume(name: string): Pick<Dockerode.Volume, "remove" | "name">;
 }
 
 /**
@@ -31,28 +32,33 @@ export interface ReaperEngine {
 export class Reaper {
   constructor(
     private readonly docker: ReaperEngine,
-    private readonly dockerHost: string,
+    private readonly calls: EngineCalls,
     private readonly instanceId: string,
   ) {}
 
   async reap(isActive: (runId: string) => boolean): Promise<Reaped> {
+    const { docker, calls } = this;
     const filters = { label: [`${INSTANCE_LABEL}=${this.instanceId}`] };
     try {
-      const containers = (await this.docker.listContainers({ all: true, filters })).filter(
-        (c) => !isActive(c.Labels?.[RUN_LABEL] ?? ""),
+      const listed = await calls.run("list containers", (abortSignal) =>
+        docker.listContainers({ all: true, filters, abortSignal }),
       );
-      await Promise.all(containers.map((c) => removeContainer(this.docker.getContainer(c.Id))));
-      const networks = (await this.docker.listNetworks({ filters })).filter(
-        (n) => !isActive(n.Labels?.[RUN_LABEL] ?? ""),
+      const containers = listed.filter((c) => !isActive(c.Labels?.[RUN_LABEL] ?? ""));
+      await Promise.all(containers.map((c) => removeContainer(docker.getContainer(c.Id), calls)));
+      const networks = (
+        await calls.run("list networks", (abortSignal) =>
+          docker.listNetworks({ filters, abortSignal }),
+        )
+      ).filter((n) => !isActive(n.Labels?.[RUN_LABEL] ?? ""));
+      await Promise.all(networks.map((n) => removeNetwork(docker.getNetwork(n.Id), calls)));
+      const { Volumes } = await calls.run("list volumes", (abortSignal) =>
+        docker.listVolumes({ filters, abortSignal }),
       );
-      await Promise.all(networks.map((n) => removeNetwork(this.docker.getNetwork(n.Id))));
-      const volumes = ((await this.docker.listVolumes({ filters })).Volumes ?? []).filter(
-        (v) => !isActive(v.Labels?.[RUN_LABEL] ?? ""),
-      );
-      await Promise.all(volumes.map((v) => removeVolume(this.docker.getVolume(v.Name))));
+      const volumes = (Volumes ?? []).filter((v) => !isActive(v.Labels?.[RUN_LABEL] ?? ""));
+      await Promise.all(volumes.map((v) => removeVolume(docker.getVolume(v.Name), calls)));
       return { containers: containers.length, networks: networks.length, volumes: volumes.length };
     } catch (error) {
-      throw dockerFailure("reaping leftovers", error, this.dockerHost);
+      throw dockerFailure("reaping leftovers", error, calls.host);
     }
   }
 }

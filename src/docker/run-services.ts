@@ -1,8 +1,11 @@
 import type Dockerode from "dockerode";
 import type { ServiceConfig } from "../config/config.js";
 import { copyLastLines } from "./copy-last-lines.js";
+import { createContainer } from "./create-container.js";
 import { DockerError, dockerFailure, engineMessage } from "./docker-error.js";
+import type { EngineCalls } from "./engine-calls.js";
 import { labelsOf, nameOf, type RunOwner } from "./labels.js";
+import { serviceHostConfig, userOf, type TestLockdown } from "./lockdown.js";
 import { removeContainer, removeNetwork } from "./remove-container.js";
 import { waitForService } from "./wait-for-service.js";
 
@@ -28,7 +31,7 @@ export class RunServices {
 
   constructor(
     private readonly docker: Dockerode,
-    private readonly dockerHost: string,
+    private readonly calls: EngineCalls,
     private readonly owner: RunOwner,
   ) {}
 
@@ -41,13 +44,15 @@ export class RunServices {
   async start(
     specs: readonly ServiceSpec[],
     limits: ServiceLimits,
+    lockdown: TestLockdown,
     onOutput: (stream: string, data: Buffer) => void,
     signal: AbortSignal,
   ): Promise<void> {
     if (specs.length === 0) return;
+    const { calls } = this;
     const network = nameOf(this.owner, "net");
     try {
-      this.network = await this.docker.createNetwork({
+      const create: Dockerode.NetworkCreateOptions = {
         Name: network,
         Driver: "bridge",
         // Internal: no route out. No address on the host's side of the bridge either, so
@@ -56,28 +61,35 @@ export class RunServices {
         Options: { "com.docker.network.bridge.inhibit_ipv4": "true" },
         CheckDuplicate: true,
         Labels: labelsOf(this.owner, "network"),
-      });
+      };
+      // Not cut short by a cancel (checked between calls): what was made must be known to be
+      // removed.
+      this.network = await calls.run("create services network", (abortSignal) =>
+        this.docker.createNetwork({ ...create, abortSignal }),
+      );
       for (const spec of specs) {
-        const container = await this.docker.createContainer(
-          createOptions(this.owner, spec, network, limits),
-        );
+        signal.throwIfAborted();
+        const options = createOptions(this.owner, spec, network, limits, lockdown);
+        const what = `service ${spec.config.name}`;
+        const container = await createContainer(this.docker, calls, what, options);
         this.containers.push(container);
         signal.throwIfAborted();
-        await container.start();
+        await calls.run(`start ${what}`, (abortSignal) => container.start({ abortSignal }));
       }
     } catch (error) {
       if (signal.aborted) throw signal.reason;
-      throw dockerFailure("starting services", error, this.dockerHost);
+      throw dockerFailure("starting services", error, calls.host);
     }
     await Promise.all(
       specs.map(async (spec, i) => {
         const container = this.containers[i];
         if (!container) return;
         try {
-          await waitForService(container, spec.config, signal);
+          await waitForService(container, spec.config, calls, signal);
         } catch (error) {
           if (signal.aborted) throw signal.reason;
-          await copyLastLines(container, `service ${spec.config.name}`, onOutput);
+          if (error instanceof DockerError) throw error;
+          await copyLastLines(container, `service ${spec.config.name}`, calls, onOutput);
           throw new DockerError(
             "service_failed",
             `service ${spec.config.name} ${engineMessage(error)}`,
@@ -89,8 +101,9 @@ export class RunServices {
 
   /** Removes the services' containers, then their network. */
   async remove(): Promise<void> {
-    await Promise.all(this.containers.map((c) => removeContainer(c).catch(() => undefined)));
-    if (this.network) await removeNetwork(this.network).catch(() => undefined);
+    const { calls } = this;
+    await Promise.all(this.containers.map((c) => removeContainer(c, calls).catch(() => undefined)));
+    if (this.network) await removeNetwork(this.network, calls).catch(() => undefined);
   }
 }
 
@@ -99,6 +112,7 @@ function createOptions(
   spec: ServiceSpec,
   network: string,
   limits: ServiceLimits,
+  lockdown: TestLockdown,
 ): Dockerode.ContainerCreateOptions {
   const { name, command, env } = spec.config;
   return {
@@ -108,14 +122,8 @@ function createOptions(
     ...(command ? { Cmd: command } : {}),
     Env: Object.entries(env).map(([key, value]) => `${key}=${value}`),
     Labels: labelsOf(owner, "service"),
-    HostConfig: {
-      NetworkMode: network,
-      Privileged: false,
-      SecurityOpt: ["no-new-privileges"],
-      Memory: limits.memoryBytes,
-      PidsLimit: limits.pids,
-      LogConfig: { Type: "json-file", Config: { "max-size": "10m", "max-file": "1" } },
-    },
+    ...userOf(lockdown),
+    HostConfig: serviceHostConfig(limits, network, spec.config, lockdown),
     NetworkingConfig: { EndpointsConfig: { [network]: { Aliases: [name] } } },
   };
 }

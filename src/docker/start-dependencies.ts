@@ -3,6 +3,7 @@ import { formatDuration } from "../config/format-duration.js";
 import type { ComposeDependency, DependencyCondition } from "../testing/compose-test.js";
 import type { ComposePlan } from "../testing/plan-compose-test.js";
 import { DockerError, engineMessage } from "./docker-error.js";
+import type { EngineCalls } from "./engine-calls.js";
 import { waitForDependency } from "./wait-for-dependency.js";
 
 const WAITED: Record<DependencyCondition, string> = {
@@ -15,6 +16,7 @@ export interface DependencyScope {
   plan: ComposePlan;
   /** The created (not yet started) container of each planned service. */
   containers: ReadonlyMap<string, Dockerode.Container>;
+  calls: EngineCalls;
   timeoutMs: number;
   /** Aborts every wait: the run's signal, a failure elsewhere, or the deadline. */
   until: AbortSignal;
@@ -31,7 +33,7 @@ export interface DependencyScope {
 export function dependencyStarter(
   scope: DependencyScope,
 ): (dependency: ComposeDependency) => Promise<void> {
-  const { plan, containers, until, deadline } = scope;
+  const { plan, containers, calls, until, deadline } = scope;
   const byName = new Map(plan.services.map((s) => [s.name, s]));
   const starts = new Map<string, Promise<void>>();
   const conditions = new Map<string, Promise<void>>();
@@ -41,7 +43,10 @@ export function dependencyStarter(
     const starting = (async () => {
       await Promise.all((byName.get(name)?.dependsOn ?? []).map(ready));
       until.throwIfAborted();
-      await containers.get(name)?.start();
+      const container = containers.get(name);
+      if (container) {
+        await calls.run(`start service ${name}`, (abortSignal) => container.start({ abortSignal }));
+      }
     })();
     starts.set(name, starting);
     return starting;
@@ -52,7 +57,7 @@ export function dependencyStarter(
     if (known) return known;
     const container = containers.get(service);
     const waiting = start(service)
-      .then(() => (container ? waitForDependency(container, condition, until) : undefined))
+      .then(() => (container ? waitForDependency(container, condition, calls, until) : undefined))
       .catch((error: unknown) => {
         if (deadline.aborted) {
           throw new DockerError(

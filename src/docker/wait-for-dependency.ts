@@ -1,6 +1,7 @@
 import type Dockerode from "dockerode";
 import type { DependencyCondition } from "../testing/compose-test.js";
 import { oneLine } from "./docker-error.js";
+import type { EngineCalls } from "./engine-calls.js";
 
 const POLL_MS = 100;
 
@@ -13,12 +14,17 @@ const POLL_MS = 100;
 export async function waitForDependency(
   container: Pick<Dockerode.Container, "inspect">,
   condition: DependencyCondition,
+  calls: EngineCalls,
   until: AbortSignal,
 ): Promise<void> {
   if (condition === "service_started") return;
   for (;;) {
     until.throwIfAborted();
-    const { State, Config } = await container.inspect();
+    const { State, Config } = await calls.run(
+      "inspect service",
+      (abortSignal) => container.inspect({ abortSignal }),
+      until,
+    );
     if (condition === "service_completed_successfully") {
       if (State.Status === "exited" || State.Status === "dead") {
         if (State.ExitCode === 0) return;

@@ -9,6 +9,7 @@ import type { LiveOutput } from "../pipeline/live-output.js";
 import type { RunStore } from "../store/run-store.js";
 import { countWebhooks } from "./middleware/count-webhooks.js";
 import { handleErrors, notFound } from "./middleware/handle-errors.js";
+import { limitTokenGuesses } from "./middleware/limit-token-guesses.js";
 import { logRequests } from "./middleware/log-requests.js";
 import { refuseWhileStopping } from "./middleware/refuse-while-stopping.js";
 import { apiRoutes } from "./routes/api-routes.js";
@@ -45,10 +46,14 @@ export function createApp(deps: AppDependencies): Express {
   // conditional GET could save.
   app.set("etag", false);
   app.set("query parser", "simple");
+  // Whose X-Forwarded-For names the client (req.ip): nobody's unless trustProxy says so.
+  app.set("trust proxy", config.trustProxy);
   app.use(logRequests(logger));
   app.use(countWebhooks((source, status) => deps.metrics.webhookAnswered(source, status)));
   app.use(healthRoutes(deps.readiness, deps.isStopping));
-  app.use(metricsRoutes(deps.metrics));
+  // Everything below needs a token: an address guessing them is refused for a while.
+  app.use(limitTokenGuesses({ logger, count: deps.metrics }));
+  app.use(metricsRoutes(deps.metrics, config.auth.metricsToken));
   app.use(refuseWhileStopping(deps.isStopping));
   const webhooks = {
     tokens: config.auth.webhookTokens,

@@ -24,6 +24,8 @@ export class Metrics {
   private readonly runs: Counter<"pipeline" | "state">;
   private readonly steps: Histogram<"step">;
   private readonly actions: Counter<"kind" | "state">;
+  private readonly wrongTokens: Counter;
+  private readonly lockouts: Counter;
 
   constructor(sources: MetricsSources) {
     const registers = [this.registry];
@@ -51,6 +53,16 @@ export class Metrics {
       name: "pushgate_actions_total",
       help: "Outcome actions that ended, by kind and state (done, failed, refused, skipped)",
       labelNames: ["kind", "state"],
+      registers,
+    });
+    this.wrongTokens = new Counter({
+      name: "pushgate_wrong_tokens_total",
+      help: "Requests that gave a wrong webhook, API or metrics token (or GitHub signature)",
+      registers,
+    });
+    this.lockouts = new Counter({
+      name: "pushgate_token_lockouts_total",
+      help: "Addresses refused (429) for the rest of a minute after 20 wrong tokens in it",
       registers,
     });
     new Gauge({
@@ -86,6 +98,14 @@ export class Metrics {
 
   actionEnded(kind: string, state: string): void {
     this.actions.inc({ kind, state });
+  }
+
+  wrongToken(): void {
+    this.wrongTokens.inc();
+  }
+
+  lockedOut(): void {
+    this.lockouts.inc();
   }
 
   contentType(): string {

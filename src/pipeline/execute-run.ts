@@ -138,7 +138,7 @@ export function createRunExecutor(deps: ExecuteRunDeps): RunExecutor {
         timeoutMs: deps.pullTimeoutMs,
       };
       const pulled = await pullRunImages(run.event, pipeline, { ...pulls, signal });
-      const facts = await deps.images.facts(pulled.image.id);
+      const facts = await deps.images.facts(pulled.image.id, signal);
       steps.finish("pull");
       const digest = pulled.image.digest ? { imageDigest: pulled.image.digest } : {};
       const known = runSourceOf(facts.source, pipeline, run.event, pulled.image.digest);

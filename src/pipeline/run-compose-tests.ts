@@ -74,6 +74,7 @@ export async function runComposeTests(
           env: autotestVariables(facts),
           network: test.network,
           resources: test.resources,
+          lockdown: test,
           timeoutMs: Math.max(1, deadline - Date.now()),
           onOutput: (stream, data) => input.output.write(stream, data),
           onSutStart: () => {

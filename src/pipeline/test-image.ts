@@ -47,6 +47,7 @@ export async function testImage(input: TestImageInput, signal: AbortSignal): Pro
     await services.start(
       test.services.map((config, i) => ({ config, imageId: pulled.services[i]?.id ?? "" })),
       test.resources,
+      test,
       (stream, data) => output.write(stream, data),
       signal,
     );
@@ -62,6 +63,7 @@ export async function testImage(input: TestImageInput, signal: AbortSignal): Pro
       network: test.network,
       ...(services.networkName ? { servicesNetwork: services.networkName } : {}),
       resources: test.resources,
+      lockdown: test,
       timeoutMs: test.timeoutMs,
       onOutput: (stream, data) => output.write(stream, data),
     },

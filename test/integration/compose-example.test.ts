@@ -61,9 +61,9 @@ afterAll(async () => {
 });
 
 describe("examples/autotest", () => {
-  it("passes check-config as written", () => {
+  it("passes check-config as written", async () => {
     let stdout = "";
-    const code = checkConfig([join(EXAMPLE, "pushgate.yml"), "acme/hello:latest"], ENV, {
+    const code = await checkConfig([join(EXAMPLE, "pushgate.yml"), "acme/hello:latest"], ENV, {
       stdout: { write: (text: string) => (stdout += text) },
       stderr: { write: () => undefined },
     });

@@ -4,6 +4,7 @@ import { PassThrough } from "node:stream";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config/load-config.js";
 import { createDocker } from "../../src/docker/create-docker.js";
+import { EngineCalls } from "../../src/docker/engine-calls.js";
 import { ImageClient } from "../../src/docker/image-client.js";
 import { ImageFiles } from "../../src/docker/image-files.js";
 import { ComposeTestRunner } from "../../src/docker/compose-test-runner.js";
@@ -26,6 +27,7 @@ import { tempDir, testConfigYaml } from "../support/test-config.js";
 const ns = `runner-${randomBytes(4).toString("hex")}`;
 const host = process.env.DOCKER_HOST ?? "unix:///var/run/docker.sock";
 const docker = createDocker(host);
+const calls = new EngineCalls(host, 60_000);
 const schedulers: Scheduler[] = [];
 const stores: SqliteRunStore[] = [];
 
@@ -70,11 +72,11 @@ async function setUp(options: { concurrency?: number; performActions?: PerformAc
   const logger = createLogger({ level: "debug", secrets: [], stream: new PassThrough() });
   const executor = createRunExecutor({
     store,
-    images: new ImageClient(docker, host),
-    tests: new TestContainer(docker, host),
-    imageFiles: new ImageFiles(docker, host),
-    composer: new ComposeTestRunner(docker, host),
-    services: (owner) => new RunServices(docker, host, owner),
+    images: new ImageClient(docker, calls),
+    tests: new TestContainer(docker, calls),
+    imageFiles: new ImageFiles(docker, calls),
+    composer: new ComposeTestRunner(docker, calls),
+    services: (owner) => new RunServices(docker, calls, owner),
     pipelines: config.pipelines,
     registries: config.registries,
     pullTimeoutMs: 30_000,

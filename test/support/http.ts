@@ -1,3 +1,4 @@
+import { request } from "node:http";
 /** A POST as a registry would send it; `body` objects are sent as JSON. */
 export async function post(
   url: string,
@@ -26,4 +27,33 @@ export async function getJson(
 ): Promise<{ status: number; json: Record<string, unknown> }> {
   const response = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
   return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+}
+
+export interface AnswerFrom {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/**
+ * A request sent from the loopback address `from` (any 127.x.y.z is this machine), as
+ * another client would send it: pushgate counts wrong tokens per address.
+ */
+export function sendFrom(
+  url: string,
+  options: { from: string; method?: string; headers?: Record<string, string>; body?: string },
+): Promise<AnswerFrom> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      { method: options.method ?? "GET", localAddress: options.from, headers: options.headers },
+      (res) => {
+        let body = "";
+        res.on("data", (chunk: Buffer) => (body += chunk.toString()));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
+    req.on("error", reject);
+    req.end(options.body);
+  });
 }

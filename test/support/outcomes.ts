@@ -19,6 +19,8 @@ export function pipelineWith(
       network: "none",
       resources: { memoryBytes: 256 * 1024 * 1024, cpus: 1, pids: 64 },
       services: [],
+      readOnly: false,
+      tmpfs: [],
     },
     on: { success: [], failure: [], error: [], ...on },
     callback,

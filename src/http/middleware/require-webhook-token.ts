@@ -1,19 +1,21 @@
 import type { RequestHandler } from "express";
 import { HttpError } from "../http-error.js";
 import { bearerToken } from "./bearer-token.js";
+import { markWrongToken } from "./limit-token-guesses.js";
 import { tokensMatch } from "./tokens-match.js";
 
 /**
  * Accepts a webhook whose token is one of `tokens`, given as the `:token` path segment,
  * `?token=`, or `Authorization: Bearer`; with `rawAuthorization`, also as the whole
  * Authorization header (Harbor sends its configured auth header verbatim). Anything else is
- * 403 before the body is read.
+ * 403 before the body is read; a token that was given and is wrong counts against the
+ * sender's address (limitTokenGuesses).
  */
 export function requireWebhookToken(
   tokens: readonly string[],
   options: { rawAuthorization?: boolean } = {},
 ): RequestHandler {
-  return (req, _res, next) => {
+  return (req, res, next) => {
     const authorization = req.get("authorization");
     const fromPath = typeof req.params.token === "string" ? req.params.token : undefined;
     const fromQuery = typeof req.query.token === "string" ? req.query.token : undefined;
@@ -22,6 +24,9 @@ export function requireWebhookToken(
     if (candidates.some((candidate) => tokensMatch(candidate, tokens))) {
       next();
       return;
+    }
+    if (candidates.some((candidate) => candidate !== undefined && candidate !== "")) {
+      markWrongToken(res);
     }
     next(new HttpError(403, "forbidden", "missing or invalid webhook token"));
   };

@@ -5,7 +5,7 @@ import type { RunStore } from "../../store/run-store.js";
 import { ID_PATTERN } from "../../store/new-id.js";
 import { formatJoiErrors } from "../../validation/format-joi-errors.js";
 import { HttpError } from "../http-error.js";
-import { requireApiToken } from "../middleware/require-api-token.js";
+import { requireBearerToken } from "../middleware/require-bearer-token.js";
 import type { FollowDeps } from "./follow-run-log.js";
 import { runLog } from "./run-log.js";
 import { cancelRun, queueStatus, retryRun, type RunSteering } from "./run-steering.js";
@@ -40,7 +40,7 @@ export function apiRoutes(options: ApiOptions): Router {
   const { store } = options;
   const router = Router();
   // Before every /api route, matched or not: nothing under /api answers without the token.
-  router.use("/api", requireApiToken(options.apiToken));
+  router.use("/api", requireBearerToken(options.apiToken, "API token"));
 
   router.get("/api/runs", async (req, res) => {
     const result = listQuery.validate(req.query, {

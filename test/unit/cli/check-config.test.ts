@@ -21,10 +21,10 @@ pipelines:
 `;
 const ENV = { HOOK_TOKEN: "hook-token-secret-1", JENKINS_TOKEN: "jenkins-token-secret" };
 
-function run(args: string[], env: Record<string, string | undefined> = ENV) {
+async function run(args: string[], env: Record<string, string | undefined> = ENV) {
   let stdout = "";
   let stderr = "";
-  const code = checkConfig(args, env, {
+  const code = await checkConfig(args, env, {
     stdout: { write: (text: string) => (stdout += text) },
     stderr: { write: (text: string) => (stderr += text) },
   });
@@ -38,9 +38,9 @@ function configFile(text = CONFIG): string {
 }
 
 describe("pushgate check-config", () => {
-  it("says the file is valid, summarises it, and names the pipelines each image would run", () => {
+  it("says the file is valid, summarises it, and names the pipelines each image would run", async () => {
     const file = configFile();
-    const { code, stdout, stderr } = run([
+    const { code, stdout, stderr } = await run([
       file,
       "acme/web:latest",
       "acme/web:dev",
@@ -64,32 +64,32 @@ describe("pushgate check-config", () => {
     ]);
   });
 
-  it("names the pipelines of a registry's alias as intake does, under the registry's name", () => {
-    const { code, stdout } = run([configFile(), "registry:5000/team/app:v1"]);
+  it("names the pipelines of a registry's alias as intake does, under the registry's name", async () => {
+    const { code, stdout } = await run([configFile(), "registry:5000/team/app:v1"]);
     expect(code).toBe(0);
     expect(stdout).toContain(
       "registry:5000/team/app:v1 (registry registry.example.com:5000) → private (only when sent by registry), acr-only",
     );
   });
 
-  it("prints no secret from the file or the environment", () => {
-    const { stdout } = run([configFile(), "acme/web"]);
+  it("prints no secret from the file or the environment", async () => {
+    const { stdout } = await run([configFile(), "acme/web"]);
     for (const secret of [...Object.values(ENV), "api-token-secret-1"]) {
       expect(stdout).not.toContain(secret);
     }
   });
 
-  it("reads $PUSHGATE_CONFIG when no file is named", () => {
+  it("reads $PUSHGATE_CONFIG when no file is named", async () => {
     const file = configFile();
-    const { code, stdout } = run(["acme/web:v2"], { ...ENV, PUSHGATE_CONFIG: file });
+    const { code, stdout } = await run(["acme/web:v2"], { ...ENV, PUSHGATE_CONFIG: file });
     expect(code).toBe(0);
     expect(stdout).toContain(`${file}: valid`);
     expect(stdout).toContain("acme/web:v2 → web, everything-acme");
   });
 
-  it("exits 78 with one line per problem for an invalid file", () => {
+  it("exits 78 with one line per problem for an invalid file", async () => {
     const file = configFile(`auth: { webhookTokens: [short] }\npipelines: [{ name: web }]\n`);
-    const { code, stdout, stderr } = run([file]);
+    const { code, stdout, stderr } = await run([file]);
     expect(code).toBe(78);
     expect(stdout).toBe("");
     expect(stderr).toContain(`${file}: invalid configuration`);
@@ -98,42 +98,42 @@ describe("pushgate check-config", () => {
     expect(stderr).toContain("pipelines[0].match: required");
   });
 
-  it("exits 78 naming an unset environment variable the file needs", () => {
-    const { code, stderr } = run([configFile()], { HOOK_TOKEN: "hook-token-secret-1" });
+  it("exits 78 naming an unset environment variable the file needs", async () => {
+    const { code, stderr } = await run([configFile()], { HOOK_TOKEN: "hook-token-secret-1" });
     expect(code).toBe(78);
     expect(stderr).toContain("environment variable JENKINS_TOKEN is not set");
   });
 
-  it("says one line per unset variable, not also that the value is empty", () => {
-    const { code, stderr } = run([configFile()], { HOOK_TOKEN: "hook-token-secret-1" });
+  it("says one line per unset variable, not also that the value is empty", async () => {
+    const { code, stderr } = await run([configFile()], { HOOK_TOKEN: "hook-token-secret-1" });
     expect(code).toBe(78);
     expect(stderr.split("\n").filter((line) => line.includes("jenkins.token"))).toEqual([
       "  jenkins.token: environment variable JENKINS_TOKEN is not set",
     ]);
   });
 
-  it("suggests the known setting an unknown key is close to", () => {
+  it("suggests the known setting an unknown key is close to", async () => {
     const file = configFile(
       `${CONFIG}  - { name: typo, mach: {}, match: { repository: x } }\npipeline: []\nlisten_: {}\nstore: { pth: x }\n`,
     );
-    const { code, stderr } = run([file]);
+    const { code, stderr } = await run([file]);
     expect(code).toBe(78);
     expect(stderr).toContain("  pipeline: is not a known setting: did you mean pipelines?\n");
     expect(stderr).toContain("  listen_: is not a known setting: did you mean listen?\n");
     expect(stderr).toContain("  store.pth: is not a known setting: did you mean path?\n");
     expect(stderr).toContain("  pipelines[4].mach: is not a known setting: did you mean match?\n");
-    const far = run([configFile(`${CONFIG}colour: blue\n`)]);
+    const far = await run([configFile(`${CONFIG}colour: blue\n`)]);
     expect(far.stderr).toContain("  colour: is not a known setting\n");
   });
 
-  it("warns, valid and exit 0, of patterns that never match, a host network and unmatched pipelines", () => {
+  it("warns, valid and exit 0, of patterns that never match, a host network and unmatched pipelines", async () => {
     const file = configFile(`${CONFIG}  - name: shouty
     match: { repository: "Acme/Web" }
   - name: hosted
     match: { repository: "acme/hosted" }
     test: { network: host }
 `);
-    const { code, stdout } = run([file, "acme/web:latest"]);
+    const { code, stdout } = await run([file, "acme/web:latest"]);
     expect(code).toBe(0);
     const warnings = stdout.split("\n").filter((line) => line.startsWith("warning: "));
     expect(warnings).toEqual([
@@ -145,17 +145,17 @@ describe("pushgate check-config", () => {
       "warning: pipeline hosted: none of the images given matches it",
     ]);
     // With no image given, nothing is said of matching.
-    expect(run([file]).stdout).not.toContain("none of the images given");
+    expect((await run([file])).stdout).not.toContain("none of the images given");
   });
 
-  it("exits 78 for a file that does not exist", () => {
-    const { code, stderr } = run(["/nonexistent/pushgate.yml"]);
+  it("exits 78 for a file that does not exist", async () => {
+    const { code, stderr } = await run(["/nonexistent/pushgate.yml"]);
     expect(code).toBe(78);
     expect(stderr).toContain("/nonexistent/pushgate.yml: invalid configuration\n  file not found");
   });
 
-  it("exits 64 with the usage for an argument that is not an image reference", () => {
-    const { code, stderr } = run([configFile(), "Acme/Web:latest"]);
+  it("exits 64 with the usage for an argument that is not an image reference", async () => {
+    const { code, stderr } = await run([configFile(), "Acme/Web:latest"]);
     expect(code).toBe(64);
     expect(stderr).toContain('"Acme/Web" is not a repository name');
     expect(stderr).toContain("Usage: pushgate check-config");

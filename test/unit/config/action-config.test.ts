@@ -1,9 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../../src/config/load-config.js";
-import { configProblems } from "../../support/config-problems.js";
+import { AUTH, problemsOf } from "../../support/config-problems.js";
 
-const AUTH = "auth: { webhookTokens: [hook-token-1], apiToken: api-token-1 }\n";
 const JENKINS = "jenkins: { url: 'http://jenkins:8080', user: pushgate, token: t0ken-123 }\n";
 
 const withActions = (success: string, extra = JENKINS) =>
@@ -17,8 +16,6 @@ ${success
   .map((line) => `        ${line}`)
   .join("\n")}
 `;
-
-const problemsOf = configProblems;
 
 describe("action settings", () => {
   it("reads each kind with its defaults", () => {

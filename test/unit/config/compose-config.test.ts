@@ -101,10 +101,10 @@ describe("test.compose in a pipeline", () => {
     ]);
   });
 
-  it("check-config says which services each file would start", () => {
+  it("check-config says which services each file would start", async () => {
     const file = configWith("{ compose: a.yml }", { "a.yml": SUT });
     let stdout = "";
-    const code = checkConfig(
+    const code = await checkConfig(
       [file],
       {},
       {

@@ -1,18 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../../../src/config/config-error.js";
 import { parseConfig } from "../../../src/config/load-config.js";
+import { AUTH, problemsOf as problemsOfConfig } from "../../support/config-problems.js";
 
-const AUTH = "auth: { webhookTokens: [hook-token-1], apiToken: api-token-1 }\n";
-
-function problemsOf(text: string): readonly string[] {
-  try {
-    parseConfig(`${AUTH}${text}`, {});
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error("expected a ConfigError");
-}
+const problemsOf = (text: string) => problemsOfConfig(`${AUTH}${text}`);
 
 describe("load, restart and shutdown settings", () => {
   it("defaults: backlog 10 000, 3 attempts, 30 s grace, no per-pipeline limit, no supersede", () => {

@@ -2,20 +2,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../../../src/config/config-error.js";
 import { loadConfig, parseConfig } from "../../../src/config/load-config.js";
-
-const AUTH = "auth: { webhookTokens: [hook-token-1], apiToken: api-token-1 }\n";
-
-function problemsOf(text: string, env: Record<string, string> = {}): readonly string[] {
-  try {
-    parseConfig(text, env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error("expected a ConfigError");
-}
+import { AUTH, problemsOf } from "../../support/config-problems.js";
 
 describe("loadConfig", () => {
   it("reads the example config shipped in the repository", () => {

@@ -2,9 +2,8 @@ import { describe, expect, it } from "vitest";
 import { collectSecrets } from "../../../src/config/collect-secrets.js";
 import { configWarnings } from "../../../src/config/config-warnings.js";
 import { parseConfig } from "../../../src/config/load-config.js";
-import { configProblems } from "../../support/config-problems.js";
+import { AUTH, problemsOf } from "../../support/config-problems.js";
 
-const AUTH = "auth: { webhookTokens: [hook-token-1], apiToken: api-token-1 }\n";
 const FORGES = `github: { token: ghp-token-123 }
 gitlab: { token: glpat-token-123, url: "https://gitlab.example" }
 gitea: { token: gitea-token-123, url: "https://git.example" }
@@ -20,8 +19,6 @@ ${settings
   .map((line) => `    ${line}`)
   .join("\n")}
 `;
-
-const problemsOf = configProblems;
 
 describe("commit status settings", () => {
   it("reads the providers' connections, GitHub and GitLab with their public URLs by default", () => {

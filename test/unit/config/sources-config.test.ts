@@ -1,21 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { collectSecrets } from "../../../src/config/collect-secrets.js";
-import { ConfigError } from "../../../src/config/config-error.js";
 import { parseConfig } from "../../../src/config/load-config.js";
 import { maskPath } from "../../../src/http/middleware/log-requests.js";
 import { compileRegistryResolver } from "../../../src/pipeline/resolve-registry.js";
-
-const AUTH = "auth: { webhookTokens: [hook-token-1], apiToken: api-token-1 }\n";
-
-function problemsOf(text: string): readonly string[] {
-  try {
-    parseConfig(text, {});
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error("expected a ConfigError");
-}
+import { AUTH, problemsOf } from "../../support/config-problems.js";
 
 describe("registries[].aliases", () => {
   const config = parseConfig(

@@ -26,8 +26,11 @@ volumes: { data: }
 if (!read) throw new Error("the file has a service");
 const service = read;
 
+const lockdown = { readOnly: false, tmpfs: [] };
+
 describe("a Compose service as a container", () => {
   const options = composeContainerOptions({
+    lockdown,
     owner,
     name: "pushgate-01hrun-1-c0-db",
     service,
@@ -81,5 +84,42 @@ describe("a Compose service as a container", () => {
     });
     // The file's own environment wins over Autotest's variables.
     expect(options.Env).toEqual(["IMAGE_NAME=mine", "DOCKER_TAG=v1", "POSTGRES_PASSWORD=test"]);
+  });
+});
+
+describe("the pipeline's lockdown over a Compose service", () => {
+  it("applies test.runtime, test.user, test.readOnly and test.tmpfs over the file's own", () => {
+    const options = composeContainerOptions({
+      owner,
+      name: "pushgate-01hrun-1-c0-db",
+      service,
+      imageId: "sha256:abc",
+      env: {},
+      network: "pushgate-01hrun-1-c0-net",
+      volumes: new Map(),
+      resources: { memoryBytes: 256 * 1024 * 1024, cpus: 0.5, pids: 128 },
+      lockdown: {
+        runtime: "runsc",
+        readOnly: true,
+        user: "65534:65534",
+        tmpfs: [
+          { path: "/tmp", sizeBytes: 64 * 1024 ** 2 },
+          { path: "/run", sizeBytes: 8 * 1024 ** 2 },
+        ],
+      },
+    });
+    // The file says user: postgres; the pipeline's user wins.
+    expect(options.User).toBe("65534:65534");
+    expect(options.HostConfig).toMatchObject({
+      Runtime: "runsc",
+      ReadonlyRootfs: true,
+      CapDrop: ["ALL"],
+      Tmpfs: {
+        "/tmp": `rw,nosuid,nodev,size=${64 * 1024 ** 2},mode=1777`,
+        // The file mounts /run too: the pipeline's size cap wins.
+        "/run": `rw,nosuid,nodev,size=${8 * 1024 ** 2},mode=1777`,
+      },
+    });
+    expect(options.HostConfig?.CapAdd).toBeUndefined();
   });
 });

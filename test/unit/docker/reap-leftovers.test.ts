@@ -1,6 +1,7 @@
 import { PassThrough } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { reapLeftovers } from "../../../src/docker/reap-leftovers.js";
+import { EngineCalls } from "../../../src/docker/engine-calls.js";
 import { Reaper, type ReaperEngine } from "../../../src/docker/reaper.js";
 import { createLogger } from "../../../src/observability/logger.js";
 
@@ -24,14 +25,14 @@ function standInEngine() {
   const engine: ReaperEngine = {
     listContainers: () => list([labelled("c-left", "left"), labelled("c-live", "live")]),
     listNetworks: () => list([labelled("n-left", "left"), labelled("n-live", "live")]),
-    getContainer: (id) => ({ remove: () => Promise.resolve(removed.push(id)) }),
-    getNetwork: (id) => ({ remove: () => Promise.resolve(removed.push(id)) }),
+    getContainer: (id) => ({ id, remove: () => Promise.resolve(removed.push(id)) }),
+    getNetwork: (id) => ({ id, remove: () => Promise.resolve(removed.push(id)) }),
     listVolumes: () =>
       list([
         { Name: "v-left", Labels: { "pushgate.run": "left", "pushgate.instance": INSTANCE } },
         { Name: "v-live", Labels: { "pushgate.run": "live", "pushgate.instance": INSTANCE } },
       ]).then((Volumes) => ({ Volumes })),
-    getVolume: (name) => ({ remove: () => Promise.resolve(removed.push(name)) }),
+    getVolume: (name) => ({ name, remove: () => Promise.resolve(removed.push(name)) }),
   };
   return { state, removed, engine };
 }
@@ -43,7 +44,11 @@ function setUp() {
   const logger = createLogger({ level: "info", secrets: [], stream });
   const stand = standInEngine();
   const reaping = reapLeftovers({
-    reaper: new Reaper(stand.engine, "unix:///var/run/docker.sock", INSTANCE),
+    reaper: new Reaper(
+      stand.engine,
+      new EngineCalls("unix:///var/run/docker.sock", 5000),
+      INSTANCE,
+    ),
     isActive: (runId) => runId === "live",
     logger,
     retryMs: 30_000,

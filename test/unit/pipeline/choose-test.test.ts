@@ -9,6 +9,8 @@ const test = (over: Partial<TestConfig> = {}): TestConfig => ({
   network: "none",
   resources: { memoryBytes: 1, cpus: 1, pids: 64 },
   services: [],
+  readOnly: false,
+  tmpfs: [],
   ...over,
 });
 const image = (over: Partial<ImageFacts> = {}): ImageFacts => ({
