@@ -137,7 +137,8 @@ pipelines:
 /** pushgate started as `npm start` starts it (same V8 memory flags), without the build step. */
 export function startArguments(): string[] {
   const pkg = JSON.parse(readFileSync("package.json", "utf8")) as { scripts: { start: string } };
-  const [command, ...args] = pkg.scripts.start.split(/\s+/);
+  // `exec node ...`: npm's shell gives way to node, so a signal to npm reaches pushgate.
+  const [command, ...args] = pkg.scripts.start.replace(/^exec\s+/, "").split(/\s+/);
   if (command !== "node") throw new Error(`npm start does not run node: ${pkg.scripts.start}`);
   return args;
 }

@@ -5,6 +5,7 @@
 import { cpus, totalmem } from "node:os";
 import { benchEndToEnd, PARALLEL, type E2eFigures } from "./e2e.js";
 import { benchIntake, type IntakeFigures } from "./intake.js";
+import { benchReplicas, type ReplicaFigures } from "./replicas.js";
 
 const fixed = (n: number, digits = 1): string => (Number.isFinite(n) ? n.toFixed(digits) : "n/a");
 /** A size in MiB, with the same in MB (10^6 bytes): targets are written in MB. */
@@ -68,6 +69,33 @@ function printEndToEnd(e2e: E2eFigures): void {
   );
 }
 
+function printReplicas(figures: ReplicaFigures): void {
+  const widths = [16, 8, 8, 8, 7];
+  console.log(
+    `\nreplicas: intake, ${16} connections for ${process.env.BENCH_SECONDS ?? 10} s shared out, default log level`,
+  );
+  console.log(row(["", "req/s", "p50 ms", "p99 ms", "errors"], widths));
+  for (const { name, result } of figures.intake) {
+    console.log(
+      row(
+        [
+          name,
+          fixed(result.requestsPerSecond, 0),
+          fixed(result.p50Ms, 2),
+          fixed(result.p99Ms, 2),
+          result.errors,
+        ],
+        widths,
+      ),
+    );
+  }
+  for (const { leaseS, seconds } of figures.failover) {
+    console.log(
+      `failover, store.lease ${leaseS}s: ${fixed(seconds)} s from SIGKILL to the run testing again`,
+    );
+  }
+}
+
 async function main(): Promise<void> {
   const cpu = cpus()[0]?.model ?? "unknown CPU";
   console.log(
@@ -76,6 +104,12 @@ async function main(): Promise<void> {
   const only = process.argv[2];
   if (!only || only === "intake") printIntake(await benchIntake());
   if (!only || only === "e2e") printEndToEnd(await benchEndToEnd());
+  if (!only || only === "replicas") {
+    const registry = process.env.PUSHGATE_TEST_REGISTRY;
+    if (!registry)
+      throw new Error("PUSHGATE_TEST_REGISTRY is not set: run through scripts/test-env.sh");
+    printReplicas(await benchReplicas(registry));
+  }
 }
 
 main().catch((error: unknown) => {

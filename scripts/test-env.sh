@@ -5,10 +5,13 @@
 #   - a distribution registry (Debian's docker-registry) on 127.0.0.1, on a free port;
 #   - tiny test images with no base image (FROM scratch + static busybox), pushed there;
 #   - gVisor: Debian's runsc registered with the engine as the runtime "runsc" (its entry
-#     merged into dockerd's daemon.json, which is reloaded with SIGHUP: nothing restarts).
-# The command sees PUSHGATE_TEST_REGISTRY (host:port), PUSHGATE_TEST_BASE_IMAGE and
-# PUSHGATE_TEST_SUITE: every image built from the base carries the label
-# pushgate-test.suite=<that id>, and all of them are removed from the engine at the end.
+#     merged into dockerd's daemon.json, which is reloaded with SIGHUP: nothing restarts);
+#   - a PostgreSQL cluster of its own (Debian's postgresql) on a free loopback port, in a
+#     temporary folder removed on exit (scripts/postgres-env.sh).
+# The command sees PUSHGATE_TEST_REGISTRY (host:port), PUSHGATE_TEST_BASE_IMAGE,
+# PUSHGATE_TEST_DATABASE_URL and PUSHGATE_TEST_SUITE: every image built from the base
+# carries the label pushgate-test.suite=<that id>, and all of them are removed from the
+# engine at the end.
 # TEST_ENV_TOOLS names further commands the command needs, each installed from the Debian
 # package of the same name when missing (the benchmarks: TEST_ENV_TOOLS="wrk webhook").
 # Usage: scripts/test-env.sh vitest run [args...]
@@ -17,7 +20,9 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 state="$root/.test-env"
 mkdir -p "$state"
-PACKAGES=(docker.io docker-registry busybox-static runsc openssl)
+PACKAGES=(docker.io docker-registry busybox-static runsc openssl postgresql)
+# shellcheck source=scripts/postgres-env.sh
+. "$root/scripts/postgres-env.sh"
 
 say() { printf 'test-env: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
@@ -34,6 +39,7 @@ missing_tools() {
   command -v runsc >/dev/null 2>&1 || missing+=(runsc)
   command -v openssl >/dev/null 2>&1 || missing+=(openssl)
   busybox_path >/dev/null || missing+=(busybox-static)
+  postgres_bindir >/dev/null || missing+=(postgresql)
   local tool
   for tool in ${TEST_ENV_TOOLS:-}; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
@@ -58,7 +64,7 @@ ensure_tools() {
   missing=$(missing_tools)
   [ -z "$missing" ] && return 0
   if ! can_install; then
-    die "missing: $(echo "$missing" | tr '\n' ' ')— install Docker (an engine answering 'docker info'), the distribution registry ('registry' binary, Debian package docker-registry), a static busybox (Debian package busybox-static), gVisor (Debian package runsc), openssl and ${TEST_ENV_TOOLS:-nothing else}, then run again."
+    die "missing: $(echo "$missing" | tr '\n' ' ')— install Docker (an engine answering 'docker info'), the distribution registry ('registry' binary, Debian package docker-registry), a static busybox (Debian package busybox-static), gVisor (Debian package runsc), openssl, PostgreSQL (Debian package postgresql) and ${TEST_ENV_TOOLS:-nothing else}, then run again."
   fi
   local packages
   mapfile -t packages < <(printf '%s\n' "${PACKAGES[@]}" $missing | sort -u)
@@ -213,6 +219,7 @@ cleanup() {
   [ -n "${registry_pid:-}" ] && kill "$registry_pid" 2>/dev/null || true
   [ -n "${registry_dir:-}" ] && rm -rf "$registry_dir"
   remove_suite_images
+  stop_postgres
 }
 trap cleanup EXIT
 
@@ -222,10 +229,12 @@ ensure_engine
 start_registry
 build_images
 ensure_runsc
-say "engine $(docker version --format '{{.Server.Version}}'), registry $registry, base image $base"
+start_postgres
+say "engine $(docker version --format '{{.Server.Version}}'), registry $registry, base image $base, PostgreSQL $PUSHGATE_TEST_DATABASE_URL"
 
 export PUSHGATE_TEST_REGISTRY="$registry"
 export PUSHGATE_TEST_BASE_IMAGE="$base"
+export PUSHGATE_TEST_DATABASE_URL PUSHGATE_TEST_POSTGRES_CTL
 export PUSHGATE_TEST_SUITE="$suite"
 set +e
 "$@"

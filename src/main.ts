@@ -5,6 +5,8 @@ import { EXIT_CONFIG, EXIT_USAGE, checkConfig } from "./cli/check-config.js";
 import { chooseConfigFile, missingConfigMessage } from "./cli/choose-config-file.js";
 import { firstRunMessage, TRIAL_STORE } from "./cli/first-run-message.js";
 import { howStarted } from "./cli/how-started.js";
+import { migrateStore } from "./cli/migrate-store-command.js";
+import { prune } from "./cli/prune-command.js";
 import { startFailureMessage } from "./cli/start-failure-message.js";
 import { stopOnSignals } from "./cli/stop-on-signals.js";
 import { USAGE } from "./cli/usage.js";
@@ -41,7 +43,9 @@ async function serve(): Promise<void> {
   try {
     const loaded = loadConfig(file, process.env);
     // A trial keeps its runs apart from those of the user's own config.
-    config = trial ? Object.freeze({ ...loaded, store: { path: TRIAL_STORE } }) : loaded;
+    config = trial
+      ? Object.freeze({ ...loaded, store: { ...loaded.store, path: TRIAL_STORE } })
+      : loaded;
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
@@ -78,6 +82,12 @@ async function main(argv: readonly string[]): Promise<void> {
       return serve();
     case "check-config":
       process.exit(await checkConfig(args, process.env, process, runtimesOf));
+      break;
+    case "prune":
+      process.exit(await prune(args, process.env, process));
+      break;
+    case "migrate-store":
+      process.exit(await migrateStore(args, process));
       break;
     case "help":
     case "--help":

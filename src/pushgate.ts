@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type { Server } from "node:http";
 import { createAxiosHttpClient } from "./actions/create-axios-http-client.js";
 import { createRunReporting } from "./actions/perform-actions.js";
@@ -25,6 +26,8 @@ import { observeRuns } from "./observability/observe-runs.js";
 import { createDeliveryIntake } from "./pipeline/accept-delivery.js";
 import { createRunExecutor } from "./pipeline/execute-run.js";
 import { LiveOutput } from "./pipeline/live-output.js";
+import { createLiveOutputSaver } from "./pipeline/save-live-output.js";
+import { keepRetention } from "./pipeline/keep-retention.js";
 import { compilePipelineMatcher } from "./pipeline/match-pipelines.js";
 import { compileRegistryResolver } from "./pipeline/resolve-registry.js";
 import { createRetryRun } from "./pipeline/retry-run.js";
@@ -57,6 +60,9 @@ export interface RunningPushgate {
   stopNow(): void;
 }
 
+/** How often a followed run executing on another replica is read from the shared store. */
+const FOLLOW_POLL_MS = 500;
+
 /** Pause between tries to reap leftovers while the engine cannot be reached. */
 const REAP_RETRY_MS = 30_000;
 
@@ -72,15 +78,27 @@ export async function startPushgate(
     ...(options.logStream ? { stream: options.logStream } : {}),
   });
   let stopping: Promise<void> | undefined;
-  const store = await openStore(config);
+  const store = await openStore(config, {
+    onIdleError: (error) => logger.warn("database connection lost", { error: error.message }),
+  });
   const instanceId = await store.instanceId();
+  // This process's claims: the instance, and a token of this start (a restarted instance
+  // takes back at once what its earlier process held). On SQLite one process owns the file.
+  const shared = config.store.url !== undefined;
+  const lease = {
+    owner: `${instanceId}/${randomBytes(4).toString("hex")}`,
+    engine: config.docker.host,
+    ms: config.store.leaseMs,
+  };
   const dockerHost = config.docker.host;
   const docker = createDocker(dockerHost, config.docker.tls);
   const calls = new EngineCalls(dockerHost, config.docker.callTimeoutMs);
   const live = new LiveOutput();
   const metrics = new Metrics({
     queued: () => store.countRuns("queued"),
-    testing: () => store.countRuns("testing"),
+    // With replicas, the runs this one tests: each replica's /metrics is its own.
+    testing: () =>
+      shared ? Promise.resolve(scheduler.executingCount()) : store.countRuns("testing"),
   });
   const observe = observeRuns({ metrics, live, store });
   const images = new ImageClient(docker, calls);
@@ -92,7 +110,15 @@ export async function startPushgate(
     promoter: new ImagePromoter(docker, calls, images),
     redact: (text) => redactSecrets(text, secrets),
   });
+  const reaper = new Reaper(docker, calls, instanceId);
   const scheduler = new Scheduler({
+    lease,
+    previousSelf: shared ? `${instanceId}/` : "",
+    ...(shared ? { onTick: createLiveOutputSaver(live, store) } : {}),
+    reapRun: async (runId) => {
+      const reaped = await reaper.reapRun(runId);
+      logger.info("removed the leftovers of a run taken over", { runId, ...reaped });
+    },
     store,
     concurrency: config.docker.concurrency,
     pipelines: config.pipelines,
@@ -142,6 +168,7 @@ export async function startPushgate(
     logger,
     intake,
     store,
+    ...(shared ? { followPollMs: FOLLOW_POLL_MS } : {}),
     readiness: [
       { name: "store", check: () => store.ping() },
       { name: "docker", check: () => pingEngine(docker, dockerHost) },
@@ -184,7 +211,7 @@ export async function startPushgate(
     options.executeRuns === false
       ? undefined
       : reapLeftovers({
-          reaper: new Reaper(docker, calls, instanceId),
+          reaper,
           isActive: (runId) => scheduler.isActive(runId),
           logger,
           retryMs: REAP_RETRY_MS,
@@ -192,10 +219,12 @@ export async function startPushgate(
   const runner = reaping?.first
     .then(() => (stopping ? undefined : scheduler.start()))
     .catch((error: unknown) => logger.error("runs cannot start", { error: String(error) }));
+  const retention = keepRetention({ store, retention: config.store.retention, logger });
 
   const stop = (how: { graceMs?: number } = {}): Promise<void> =>
     (stopping ??= (async () => {
       await runner;
+      await retention.stop();
       await reaping?.stop();
       await scheduler.stop(how.graceMs ?? config.shutdown.graceMs);
       live.closeAll();

@@ -2,6 +2,7 @@ import type { Config, PipelineConfig } from "../config/config.js";
 import { ConfigError } from "../config/config-error.js";
 import { planComposeFile, readComposeNames } from "../config/load-compose-files.js";
 import { configWarnings } from "../config/config-warnings.js";
+import { formatDuration } from "../config/format-duration.js";
 import { loadConfig, type Env } from "../config/load-config.js";
 import { runtimeProblems } from "../docker/engine-runtimes.js";
 import { imageNameOf } from "../pipeline/image-name.js";
@@ -122,7 +123,7 @@ function describeConfig(file: string, config: Config): string {
   return [
     `${file}: valid`,
     `  listen     ${config.listen.host}:${config.listen.port}`,
-    `  store      ${config.store.path}`,
+    `  store      ${describeStore(config.store)}`,
     `  docker     ${config.docker.host}${config.docker.tls ? " over TLS" : ""} (${config.docker.concurrency} tests at once)`,
     `  jenkins    ${jenkins}`,
     `  pipelines  ${pipelines}`,
@@ -175,6 +176,20 @@ function describeMatches(
     return sources ? `${name} (only when sent by ${sources.join(", ")})` : name;
   });
   return `${label} → ${names.join(", ")}`;
+}
+
+/** The store, without a password: "./data/pushgate.db" or "PostgreSQL user@host:5432/db". */
+function describeStore(store: Config["store"]): string {
+  if (store.url === undefined) return store.path ?? "";
+  try {
+    const url = new URL(store.url);
+    const user = url.username ? `${decodeURIComponent(url.username)}@` : "";
+    const sslmode = url.searchParams.get("sslmode");
+    const tls = sslmode ? `, sslmode=${sslmode}` : "";
+    return `PostgreSQL ${user}${url.host}${url.pathname} (lease ${formatDuration(store.leaseMs)}${tls})`;
+  } catch {
+    return "PostgreSQL (unparsable url)";
+  }
 }
 
 function withoutCredentials(url: string): string {

@@ -6,6 +6,10 @@ Commands:
   (none), serve            start the service
   check-config [FILE] [IMAGE:TAG ...]
                            validate a config file; list the pipelines an image:tag matches
+  prune [--dry-run] [FILE] delete the finished runs store.retention lets go (--dry-run: say
+                           what would go)
+  migrate-store --from FILE.db --to postgres://...
+                           copy a SQLite store into an empty PostgreSQL database
   help, --help, -h         this text
   --version, -v            the version
 

@@ -30,6 +30,9 @@ export function collectSecrets(config: Config): string[] {
   if (config.auth.metricsToken) found.add(config.auth.metricsToken);
   for (const registry of config.registries) if (registry.password) found.add(registry.password);
   if (config.jenkins?.token) found.add(config.jenkins.token);
+  // The database URL: its password, and any credential its query holds (password=, sslkey=).
+  if (config.store.url)
+    for (const secret of [config.store.url, ...urlSecretsOf(config.store.url)]) found.add(secret);
   if (config.jenkins?.password) found.add(config.jenkins.password);
   for (const forge of [config.github, config.gitlab, config.gitea]) {
     if (forge) found.add(forge.token);

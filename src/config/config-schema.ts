@@ -115,7 +115,26 @@ export const configSchema = Joi.object({
     host: Joi.string().default("0.0.0.0"),
     port: Joi.number().integer().min(0).max(65535).default(8080),
   }).default(),
-  store: Joi.object({ path: Joi.string().default("./data/pushgate.db") }).default(),
+  store: Joi.object({
+    path: Joi.string(),
+    url: Joi.string()
+      .uri({ scheme: ["postgres", "postgresql"] })
+      .messages({
+        "string.uri": "must be a URL such as postgres://pushgate:secret@db:5432/pushgate",
+        "string.uriCustomScheme": "must be a postgres:// URL",
+      }),
+    lease: duration("30s"),
+    retention: Joi.object({
+      maxAge: duration(),
+      keepPerPipeline: Joi.number().integer().min(1),
+    }).default({}),
+    instance: Joi.string()
+      .pattern(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/)
+      .messages({ "string.pattern.base": "must be letters, digits, . _ - (at most 64)" }),
+  })
+    .oxor("path", "url")
+    .messages({ "object.oxor": "set store.path (SQLite) or store.url (PostgreSQL), not both" })
+    .default(),
   limits: Joi.object({
     body: size("1m"),
     dedupeTtl: duration("1h"),

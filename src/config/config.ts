@@ -3,7 +3,7 @@ import type { SourceName } from "../sources/push-event.js";
 /** The validated configuration, built once at start-up and frozen. */
 export interface Config {
   listen: { host: string; port: number };
-  store: { path: string };
+  store: StoreConfig;
   limits: {
     /** Largest webhook body accepted, in bytes (413 past it). */
     bodyBytes: number;
@@ -70,6 +70,20 @@ export interface DockerTlsFiles {
   /** The client certificate and its key, which an engine started with --tlsverify asks for. */
   cert?: string;
   key?: string;
+}
+
+/** Where runs are kept: exactly one of `path` (SQLite) and `url` (PostgreSQL) is set. */
+export interface StoreConfig {
+  /** The SQLite file: the embedded default, for one pushgate process. */
+  path?: string;
+  /** postgres://user:password@host:port/database (store.url or DATABASE_URL): for replicas. */
+  url?: string;
+  /** How long a replica holds a claimed run without renewing its lease (store.lease). */
+  leaseMs: number;
+  /** This replica's id on PostgreSQL (store.instance); the host name when unset. */
+  instance?: string;
+  /** Finished runs kept (store.retention): older than maxAge and past the newest keepPerPipeline go. */
+  retention: { maxAgeMs?: number; keepPerPipeline?: number };
 }
 
 export interface RegistryConfig {

@@ -35,8 +35,9 @@ export function parseConfig(text: string, env: Env, file = "config"): Config {
   }
   const interpolated = interpolateEnv(document.toJS() ?? {}, env);
   const problems = interpolated.problems.map((p) => `${p.path}: ${p.message}`);
+  const fromEnv = withDatabaseUrl(interpolated.value, env);
 
-  const result = configSchema.validate(interpolated.value, {
+  const result = configSchema.validate(fromEnv.value, {
     abortEarly: false,
     errors: { label: false },
   });
@@ -47,7 +48,7 @@ export function parseConfig(text: string, env: Env, file = "config"): Config {
     problems.push(
       ...formatJoiErrors(result.error, configSchema)
         .filter((p) => !unset.has(p.path))
-        .map((p) => `${p.path}: ${p.message}`),
+        .map((p) => `${p.path === "store.url" ? fromEnv.urlFrom : p.path}: ${p.message}`),
     );
   } else {
     const validated = result.value as ValidatedConfig;
@@ -63,4 +64,20 @@ export function parseConfig(text: string, env: Env, file = "config"): Config {
   const tlsProblems = checkDockerTls(config.docker, validated.docker.tls === undefined);
   if (tlsProblems.length > 0) throw new ConfigError(file, tlsProblems);
   return config;
+}
+
+/**
+ * DATABASE_URL selects PostgreSQL when the file names no store (neither store.path nor
+ * store.url); what the file says wins. Also tells where the URL came from, for errors.
+ */
+function withDatabaseUrl(value: unknown, env: Env): { value: unknown; urlFrom: string } {
+  const config = (value ?? {}) as Record<string, unknown>;
+  const store = (config.store ?? {}) as Record<string, unknown>;
+  if (!env.DATABASE_URL || typeof store !== "object" || "path" in store || "url" in store) {
+    return { value, urlFrom: "store.url" };
+  }
+  return {
+    value: { ...config, store: { ...store, url: env.DATABASE_URL } },
+    urlFrom: "DATABASE_URL",
+  };
 }

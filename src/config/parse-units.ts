@@ -1,4 +1,10 @@
-const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const DURATION_UNITS: Record<string, number> = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+};
 const SIZE_UNITS: Record<string, number> = {
   "": 1,
   b: 1,
@@ -16,19 +22,19 @@ const SIZE_UNITS: Record<string, number> = {
   gib: 1024 ** 3,
 };
 
-/** "90s", "10m", "1h30m", "500ms" or a bare number of seconds → milliseconds. */
+/** "90s", "10m", "1h30m", "500ms", "30d" or a bare number of seconds → milliseconds. */
 export function parseDuration(input: string | number): number | undefined {
   if (typeof input === "number")
     return Number.isFinite(input) && input >= 0 ? input * 1000 : undefined;
   const text = input.trim();
   if (/^\d+(\.\d+)?$/.test(text)) return Number(text) * 1000;
-  const parts = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/.test(text)
-    ? text.match(/\d+(?:\.\d+)?(?:ms|s|m|h)/g)
+  const parts = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h|d))+$/.test(text)
+    ? text.match(/\d+(?:\.\d+)?(?:ms|s|m|h|d)/g)
     : null;
   if (!parts) return undefined;
   let total = 0;
   for (const part of parts) {
-    const [, amount, unit] = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(part) ?? [];
+    const [, amount, unit] = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/.exec(part) ?? [];
     total += Number(amount) * (DURATION_UNITS[unit ?? ""] ?? Number.NaN);
   }
   return Number.isFinite(total) ? Math.round(total) : undefined;

@@ -23,8 +23,15 @@ type Globs = string | string[];
 /** The config as the schema leaves it: YAML names, units already converted. */
 export interface ValidatedConfig extends Omit<
   Config,
-  "auth" | "limits" | "docker" | "actions" | "shutdown" | "pipelines" | "fileSecrets"
+  "auth" | "limits" | "docker" | "actions" | "shutdown" | "pipelines" | "fileSecrets" | "store"
 > {
+  store: {
+    path?: string;
+    url?: string;
+    lease: number;
+    instance?: string;
+    retention: { maxAge?: number; keepPerPipeline?: number };
+  };
   auth: Omit<Config["auth"], "githubWebhookSecrets"> & { githubWebhookSecret?: string | string[] };
   limits: { body: number; dedupeTtl: number; backlog: number };
   actions: { timeout: number; attempts: number; backoff: number; maxBackoff: number };
@@ -147,8 +154,20 @@ export function toConfig(
   const port =
     env.PORT !== undefined && /^\d+$/.test(env.PORT) ? Number(env.PORT) : raw.listen.port;
   const { githubWebhookSecret, ...auth } = raw.auth;
+  const { path, url, lease, instance, retention } = raw.store;
   const config: Config = {
     ...raw,
+    store: {
+      ...(url !== undefined ? { url } : { path: path ?? "./data/pushgate.db" }),
+      leaseMs: lease,
+      ...(instance !== undefined ? { instance } : {}),
+      retention: {
+        ...(retention.maxAge !== undefined ? { maxAgeMs: retention.maxAge } : {}),
+        ...(retention.keepPerPipeline !== undefined
+          ? { keepPerPipeline: retention.keepPerPipeline }
+          : {}),
+      },
+    },
     listen: { ...raw.listen, port },
     auth: { ...auth, githubWebhookSecrets: list(githubWebhookSecret ?? []) },
     limits: {

@@ -36,9 +36,25 @@ export class Reaper {
     private readonly instanceId: string,
   ) {}
 
-  async reap(isActive: (runId: string) => boolean): Promise<Reaped> {
+  /**
+   * Removes the containers, networks and volumes of one run, whichever instance created them:
+   * a run taken over from a process that is gone, on this engine.
+   */
+  reapRun(runId: string): Promise<Reaped> {
+    return this.remove([`${RUN_LABEL}=${runId}`], () => false, "removing a run's leftovers");
+  }
+
+  reap(isActive: (runId: string) => boolean): Promise<Reaped> {
+    return this.remove([`${INSTANCE_LABEL}=${this.instanceId}`], isActive, "reaping leftovers");
+  }
+
+  private async remove(
+    label: string[],
+    isActive: (runId: string) => boolean,
+    doing: string,
+  ): Promise<Reaped> {
     const { docker, calls } = this;
-    const filters = { label: [`${INSTANCE_LABEL}=${this.instanceId}`] };
+    const filters = { label };
     try {
       const listed = await calls.run("list containers", (abortSignal) =>
         docker.listContainers({ all: true, filters, abortSignal }),
@@ -58,7 +74,7 @@ export class Reaper {
       await Promise.all(volumes.map((v) => removeVolume(docker.getVolume(v.Name), calls)));
       return { containers: containers.length, networks: networks.length, volumes: volumes.length };
     } catch (error) {
-      throw dockerFailure("reaping leftovers", error, calls.host);
+      throw dockerFailure(doing, error, calls.host);
     }
   }
 }

@@ -31,6 +31,8 @@ export interface AppDependencies {
   steering: RunSteering;
   live: LiveOutput;
   metrics: Metrics;
+  /** With a store shared by replicas: how often a followed run executing elsewhere is read. */
+  followPollMs?: number;
   /** True once pushgate is shutting down: no new work is taken. */
   isStopping: () => boolean;
   /** Further routers (sources, steering, metrics) mounted before the 404. */
@@ -79,6 +81,7 @@ export function createApp(deps: AppDependencies): Express {
       steering: deps.steering,
       live: deps.live,
       redact: (text) => redactSecrets(text, secrets),
+      ...(deps.followPollMs !== undefined ? { pollMs: deps.followPollMs } : {}),
     }),
   );
   for (const router of deps.extraRoutes ?? []) app.use(router);

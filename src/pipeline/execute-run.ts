@@ -50,20 +50,8 @@ export interface ExecuteRunDeps {
 }
 
 /**
- * What claiming a run clears, in the same write: nothing an earlier attempt recorded (its
- * verdict, its digest, its output) may pass for this attempt's, nor reach its actions.
- */
-const FRESH_ATTEMPT = {
-  reason: null,
-  exitCode: null,
-  verdict: null,
-  imageDigest: null,
-  source: null,
-  output: null,
-} as const;
-
-/**
- * Executes one queued run, or resumes the actions of one found `acting` at start-up.
+ * Executes one run just claimed (store.claimRuns: pulling, its attempt counted, nothing of an
+ * earlier attempt left), or resumes the actions of one found `acting` with nobody holding it.
  * `testOver` is called once the run is `acting`: its test is over and only its actions
  * remain, which need no test slot.
  */
@@ -88,7 +76,8 @@ export function createRunExecutor(deps: ExecuteRunDeps): RunExecutor {
       repository: run.event.repository,
       tag: run.event.tag,
     });
-    const move = createMoveRun(deps.store, run, log, deps.observe);
+    // Only this attempt moves: a run another process took over is left to it.
+    const move = createMoveRun(deps.store, run, log, deps.observe, run.attempt);
     const pipeline = deps.pipelines.find((p) => p.name === run.pipeline);
     const finish: FinishDeps = {
       store: deps.store,
@@ -107,17 +96,16 @@ export function createRunExecutor(deps: ExecuteRunDeps): RunExecutor {
     testOver?: () => void,
   ): Promise<void> => {
     const { log, move, pipeline, finish } = contextOf(run, testOver);
-    const steps = new StepClock();
-    if (run.attempt >= deps.maxAttempts) {
-      const reason = `pushgate restarted ${run.attempt} times during this run (docker.maxAttempts: ${deps.maxAttempts})`;
-      const ended = { runId: run.id, from: "queued" as const, verdict: "errored" as const, reason };
-      await finishRun({ ...ended, steps }, finish, shutdownOnly(signal));
+    const steps = new StepClock(run.steps);
+    const { attempt } = run;
+    if (attempt > deps.maxAttempts) {
+      // The claim counted one more than were allowed: it is given back, and the run ends.
+      const before = attempt - 1;
+      const reason = `pushgate restarted ${before} times during this run (docker.maxAttempts: ${deps.maxAttempts})`;
+      const ended = { runId: run.id, from: "pulling" as const, verdict: "errored" as const };
+      await finishRun({ ...ended, reason, attempt: before, steps }, finish, shutdownOnly(signal));
       return;
     }
-    const attempt = run.attempt + 1;
-    steps.start("pull");
-    const claim = { attempt, steps: steps.snapshot(), ...FRESH_ATTEMPT };
-    if (!(await move(["queued"], "pulling", claim))) return;
     let state: RunState = "pulling";
     const owner: RunOwner = { runId: run.id, instanceId: deps.instanceId, attempt };
     const capture = new OutputCapture(deps.output?.headBytes, deps.output?.tailBytes);
@@ -186,11 +174,13 @@ export function createRunExecutor(deps: ExecuteRunDeps): RunExecutor {
       }
     }
     if (!tested) {
+      // A lost lease: the containers are gone (above) and the run is another's now.
+      if (abortKindOf(signal) === "lost") return;
       steps.finishAll();
       const [to, reason] = interrupted(signal, state);
       // A graceful stop is not the run's doing: it gives the attempt back, so rolling restarts
-      // never use up docker.maxAttempts. Only crashes (found at start-up) count.
-      const giveBack = to === "queued" ? { attempt: run.attempt } : {};
+      // never use up docker.maxAttempts. Only crashes and lost replicas count.
+      const giveBack = to === "queued" ? { attempt: attempt - 1 } : {};
       const ended = await move([state], to, { reason, steps: steps.snapshot(), ...giveBack });
       if (ended && to !== "queued") await settle(run.id, shutdownOnly(signal));
       return;
@@ -233,6 +223,7 @@ function interrupted(signal: AbortSignal, state: RunState): [RunState, string] {
       return ["superseded", `superseded by ${by ?? "a newer run"}`];
     }
     case "shutdown":
+    case "lost":
       return ["queued", `requeued: pushgate stopped while ${state}`];
   }
 }

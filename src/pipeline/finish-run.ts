@@ -4,7 +4,7 @@ import type { RunStore } from "../store/run-store.js";
 import { imageNameOf } from "./image-name.js";
 import type { MoveRun } from "./move-run.js";
 import { TRIGGER_OF, type PerformActions, type Verdict } from "./outcome.js";
-import { abortKindOf } from "./run-abort.js";
+import { abortKindOf, lettingGo } from "./run-abort.js";
 import type { RunState } from "./run-states.js";
 import type { StepClock } from "./step-clock.js";
 
@@ -16,6 +16,8 @@ export interface Finish {
   reason?: string;
   exitCode?: number;
   steps: StepClock;
+  /** The attempt to record, when it is not the one claimed (an attempt given back). */
+  attempt?: number;
 }
 
 export interface FinishDeps {
@@ -40,6 +42,7 @@ export async function finishRun(finish: Finish, deps: FinishDeps, signal: AbortS
     verdict: finish.verdict,
     reason: finish.reason ?? null,
     exitCode: finish.exitCode ?? null,
+    ...(finish.attempt !== undefined ? { attempt: finish.attempt } : {}),
   };
   const trigger = TRIGGER_OF[finish.verdict];
   const promotes = finish.verdict === "passed" && pipeline?.promote !== undefined;
@@ -93,8 +96,9 @@ export async function performRunActions(
       }
     }
   }
-  // Stopping: the run stays `acting` with its verdict, and its actions resume after restart.
-  if (signal.aborted && abortKindOf(signal) === "shutdown") return;
+  // Letting go: the run stays `acting` with its verdict, and its actions resume after a restart
+  // (or on the replica that took it over).
+  if (lettingGo(signal)) return;
   finish.steps.finishAll();
   await move(["acting"], finish.verdict, { steps: finish.steps.snapshot() });
 }

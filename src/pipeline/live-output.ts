@@ -47,6 +47,11 @@ export class LiveOutput {
     this.captures.delete(runId);
   }
 
+  /** The runs whose attempt is live here. */
+  runIds(): string[] {
+    return [...this.captures.keys()];
+  }
+
   /** What the live attempt printed so far; undefined when the run is not being tested. */
   snapshot(runId: string): RunOutput | undefined {
     return this.captures.get(runId)?.result();

@@ -20,15 +20,20 @@ export interface RunMoved {
 /** Told of a state change once it is stored; the move resolves after the observer. */
 export type RunObserver = (moved: RunMoved) => void | Promise<void>;
 
-/** Every state change of a run goes through here: stored, logged, then observed. */
+/**
+ * Every state change of a run goes through here: stored, logged, then observed. With
+ * `attempt`, only that attempt of the run moves: a run taken over by another process since
+ * is left alone.
+ */
 export function createMoveRun(
   store: RunStore,
   run: { id: string; pipeline: string },
   log: Logger,
   observe: RunObserver = () => undefined,
+  attempt?: number,
 ): MoveRun {
   return async (from, to, update = {}) => {
-    const moved = await store.transition(run.id, from, to, update);
+    const moved = await store.transition(run.id, from, to, update, attempt);
     if (moved) {
       log.info("run state", {
         state: to,

@@ -63,6 +63,11 @@ export class RunFlights {
     return true;
   }
 
+  /** The runs this process holds. */
+  ids(): string[] {
+    return [...this.flights.keys()];
+  }
+
   get(runId: string): Flight | undefined {
     return this.flights.get(runId);
   }

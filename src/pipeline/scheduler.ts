@@ -1,8 +1,9 @@
 import type { PipelineConfig } from "../config/config.js";
 import type { Logger } from "../observability/logger.js";
-import type { RunRecord, RunStore } from "../store/run-store.js";
+import type { Lease, RunRecord, RunStore } from "../store/run-store.js";
 import type { RunExecutor } from "./execute-run.js";
 import { endFailedRun } from "./end-failed-run.js";
+import { renewLeases, requeueAbandoned, type KeepLeasesDeps } from "./keep-leases.js";
 import { createMoveRun, type MoveRun, type RunObserver } from "./move-run.js";
 import { pickRuns } from "./pick-runs.js";
 import { RunAbort } from "./run-abort.js";
@@ -19,6 +20,19 @@ export interface SchedulerOptions {
   pipelines: readonly Pick<PipelineConfig, "name" | "concurrency" | "supersede">[];
   logger: Logger;
   observe?: RunObserver;
+  /** How this process claims runs: its owner, its engine, the lease's length (store.lease). */
+  lease: Lease;
+  /**
+   * The owner prefix of this instance's earlier processes: runs they held are taken back at
+   * start at once, as a restart's. "" on SQLite, where one process owns the file.
+   */
+  previousSelf: string;
+  /** Removes what a run left in Docker, whoever created it (a run taken over). */
+  reapRun?: (runId: string) => Promise<void>;
+  /** How often leases are renewed and the shared queue is looked at (default: lease / 3, at most 1 s). */
+  tickMs?: number;
+  /** Done on every tick too (storing the output of runs being tested, for other replicas). */
+  onTick?: () => Promise<void>;
 }
 
 /** What a cancel did: the run as it is now, or why it could not be cancelled. */
@@ -29,6 +43,8 @@ export type CancelOutcome =
 const RETRY_MS = 1000;
 /** Longest a cancel waits for the run's container to be gone before answering. */
 const CANCEL_WAIT_MS = 15_000;
+/** How often a cancel of a run held by another process looks whether it is done. */
+const CANCEL_POLL_MS = 100;
 
 /**
  * Picks queued runs oldest first within `concurrency` and each pipeline's own limit, and
@@ -49,6 +65,8 @@ export class Scheduler {
   /** A look at the queue under way; another asked for meanwhile runs after it. */
   private pumping = false;
   private pumpAgain = false;
+  private ticker: NodeJS.Timeout | undefined;
+  private ticking = false;
 
   constructor(private readonly options: SchedulerOptions) {
     for (const pipeline of options.pipelines) {
@@ -64,13 +82,13 @@ export class Scheduler {
     this.paused = await store.queuePaused();
     if (this.paused)
       this.options.logger.warn("the queue is paused: no test starts until it is resumed");
-    for (const run of await store.runsInStates(["pulling", "testing"])) {
-      const reason = `requeued: pushgate restarted while ${run.state}`;
-      await this.moveOf(run)([run.state], "queued", { reason });
-    }
+    // What this instance held before it restarted is taken back now, without waiting for its
+    // leases to run out; so is what any process left whose lease ran out.
+    const { previousSelf, lease } = this.options;
+    await requeueAbandoned(this.keeping(), previousSelf);
     // Runs of a pipeline no longer configured are picked too, and end errored saying so.
     (await store.queuedPipelines()).forEach((name) => this.names.add(name));
-    for (const run of await store.runsInStates(["acting"])) {
+    for (const run of await store.claimActing(lease, new Date(), previousSelf)) {
       this.launch(run, (signal) => executor.resume(run, signal), false);
     }
     // Commit statuses a run that ended (cancelled, superseded) left unsent are sent now.
@@ -83,7 +101,51 @@ export class Scheduler {
         this.launch(run, (signal) => executor.settle(run, signal), false);
       }
     }
+    const tickMs = this.options.tickMs ?? Math.min(1000, Math.floor(lease.ms / 3));
+    this.ticker = setInterval(() => void this.tick(), tickMs);
+    this.ticker.unref();
     this.pump();
+  }
+
+  /**
+   * Renews this process's leases (stopping runs it lost, carrying out stops other processes
+   * asked), requeues runs whose holder is gone, resumes the actions of acting runs nobody
+   * holds, follows the shared pause, and looks at the queue: runs other replicas recorded.
+   */
+  private async tick(): Promise<void> {
+    if (!this.running || this.ticking) return;
+    this.ticking = true;
+    const { store, executor, lease, logger } = this.options;
+    try {
+      await renewLeases(this.keeping());
+      await requeueAbandoned(this.keeping());
+      for (const run of await store.claimActing(lease, new Date())) {
+        if (!this.running) break;
+        this.launch(run, (signal) => executor.resume(run, signal), false);
+      }
+      const paused = await store.queuePaused();
+      if (paused !== this.paused) logger.info(paused ? "queue paused" : "queue resumed");
+      this.paused = paused;
+      (await store.queuedPipelines()).forEach((name) => this.names.add(name));
+      this.pump();
+      await this.options.onTick?.();
+    } catch (error) {
+      logger.warn("cannot keep the leases or look at the queue", { error: String(error) });
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  private keeping(): KeepLeasesDeps {
+    const { store, lease, logger, reapRun } = this.options;
+    return {
+      store,
+      flights: this.flights,
+      lease,
+      logger,
+      moveOf: (run, attempt) => this.moveOf(run, attempt),
+      ...(reapRun ? { reapRun } : {}),
+    };
   }
 
   /**
@@ -138,16 +200,30 @@ export class Scheduler {
     const before = await store.getRun(runId);
     if (!before) return { kind: "unknown" };
     const flight = this.flights.get(runId);
+    const executing = before.state === "pulling" || before.state === "testing";
     if (flight?.executing && before.state !== "acting") {
       flight.controller.abort(new RunAbort("cancel"));
       await waitAtMost(flight.task, CANCEL_WAIT_MS);
     } else if (before.state === "queued") {
       await this.moveOf(before)(["queued"], "cancelled", { reason: "cancelled" });
+    } else if (executing && (await store.requestStop(runId, "cancel"))) {
+      // Held by another process: it stops the run at its next lease renewal.
+      await this.untilMovedOn(runId);
     }
     const after = (await store.getRun(runId)) ?? before;
     return after.state === "cancelled" && before.state !== "cancelled"
       ? { kind: "cancelled", run: after }
       : { kind: "refused", run: after };
+  }
+
+  /** Waits until a run is no longer being pulled or tested, or CANCEL_WAIT_MS have passed. */
+  private async untilMovedOn(runId: string): Promise<void> {
+    const deadline = Date.now() + CANCEL_WAIT_MS;
+    while (Date.now() < deadline) {
+      const run = await this.options.store.getRun(runId);
+      if (run?.state !== "pulling" && run?.state !== "testing") return;
+      await new Promise((resolve) => setTimeout(resolve, CANCEL_POLL_MS));
+    }
   }
 
   /**
@@ -157,6 +233,7 @@ export class Scheduler {
    */
   async stop(graceMs = 0): Promise<void> {
     this.running = false;
+    clearInterval(this.ticker);
     const tasks = this.flights.tasks();
     if (graceMs > 0 && tasks.length > 0) await waitAtMost(Promise.allSettled(tasks), graceMs);
     this.flights.abortAll(new RunAbort("shutdown"));
@@ -176,7 +253,10 @@ export class Scheduler {
     await supersedeRuns(runId, mode, {
       store: this.options.store,
       moveOf: (older) => this.moveOf(older),
-      abort: (olderId, by) => this.flights.abort(olderId, new RunAbort("supersede", by)),
+      abort: async (olderId, by) => {
+        if (this.flights.get(olderId)) this.flights.abort(olderId, new RunAbort("supersede", by));
+        else await this.options.store.requestStop(olderId, { supersededBy: by });
+      },
     });
   }
 
@@ -198,31 +278,55 @@ export class Scheduler {
 
   private async pumpOnce(): Promise<void> {
     if (!this.running || this.paused) return;
-    let picked: RunRecord[];
+    const { store, lease } = this.options;
+    const claimed: RunRecord[] = [];
     try {
-      picked = await pickRuns(
-        this.options.store,
+      // The pause is the fleet's: another replica may have paused the queue a moment ago.
+      this.paused = await store.queuePaused();
+      if (this.paused) return;
+      const picked = await pickRuns(
+        store,
         this.names,
         this.options.concurrency - this.flights.executing(),
         (name) =>
           (this.pipelines.get(name)?.concurrency ?? Infinity) - this.flights.executing(name),
       );
+      const wanted = new Map<string, number>();
+      for (const run of picked) wanted.set(run.pipeline, (wanted.get(run.pipeline) ?? 0) + 1);
+      // The claim decides: another replica may have taken some, or filled the pipeline's limit.
+      for (const [name, count] of wanted) {
+        const limit = this.pipelines.get(name)?.concurrency;
+        claimed.push(...(await store.claimRuns(name, count, limit, lease, new Date())));
+      }
     } catch (error) {
       this.options.logger.error("cannot read the queue", { error: String(error) });
+    }
+    claimed.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    if (!this.running) {
+      // Stopped while claiming: the runs go back, their attempt given back.
+      for (const run of claimed) {
+        const back = { reason: "requeued: pushgate stopped", attempt: run.attempt - 1 };
+        await this.moveOf(run, run.attempt)(["pulling"], "queued", back).catch(() => false);
+      }
       return;
     }
-    // Stopped or paused while the queue was read: what was picked stays queued.
-    if (!this.running || this.paused) return;
-    for (const run of picked) {
+    for (const run of claimed) {
+      // Claimed in the store: the move to pulling is told as every other move is.
+      const log = this.options.logger.child({ runId: run.id, pipeline: run.pipeline });
+      log.info("run state", { state: "pulling", attempt: run.attempt });
+      const moved = { runId: run.id, pipeline: run.pipeline, to: "pulling" as const };
+      await Promise.resolve()
+        .then(() => this.options.observe?.({ ...moved, update: { attempt: run.attempt } }))
+        .catch(() => undefined);
       const testOver = (): void => this.testOver(run.id);
       this.launch(run, (signal) => this.options.executor.execute(run, signal, testOver), true);
     }
   }
 
-  private moveOf(run: RunRecord): MoveRun {
+  private moveOf(run: RunRecord, attempt?: number): MoveRun {
     const { store, logger, observe } = this.options;
     const log = logger.child({ runId: run.id, pipeline: run.pipeline });
-    return createMoveRun(store, run, log, observe);
+    return createMoveRun(store, run, log, observe, attempt);
   }
 
   /** A run's test is over (it is acting): its slot goes to the next queued run. */

@@ -7,8 +7,8 @@ export interface SupersedeDeps {
   store: Pick<RunStore, "olderRunsOfImage">;
   /** A MoveRun for one of the older runs. */
   moveOf: (run: RunRecord) => MoveRun;
-  /** Stops an older run being pulled or tested; it ends `superseded` itself. */
-  abort: (runId: string, by: string) => void;
+  /** Stops an older run being pulled or tested, here or elsewhere; it ends `superseded` itself. */
+  abort: (runId: string, by: string) => void | Promise<void>;
 }
 
 /**
@@ -30,7 +30,7 @@ export async function supersedeRuns(
     if (older.state === "queued") {
       if (await deps.moveOf(older)(["queued"], "superseded", { reason })) touched.push(older.id);
     } else {
-      deps.abort(older.id, runId);
+      await deps.abort(older.id, runId);
       touched.push(older.id);
     }
   }

@@ -1,8 +1,33 @@
+import { hostname } from "node:os";
 import type { Config } from "../config/config.js";
+import { PostgresRunStore } from "./postgres/postgres-run-store.js";
 import type { RunStore } from "./run-store.js";
 import { SqliteRunStore } from "./sqlite/sqlite-run-store.js";
 
-/** Opens the store the config names: the SQLite file at `store.path`. */
-export function openStore(config: Pick<Config, "store">): Promise<RunStore> {
-  return Promise.resolve(new SqliteRunStore(config.store.path));
+export interface OpenStoreOptions {
+  /** SQLite: hold the file's lock, as a server does (default true). */
+  exclusive?: boolean;
+  /** Told of a database connection lost while idle (PostgreSQL reconnects on its own). */
+  onIdleError?: (error: Error) => void;
+}
+
+/**
+ * Opens the store the config names: PostgreSQL at `store.url` (migrated under an advisory
+ * lock, shared by replicas), else the SQLite file at `store.path`.
+ */
+export async function openStore(
+  config: Pick<Config, "store">,
+  options: OpenStoreOptions = {},
+): Promise<RunStore> {
+  const { url, path, instance } = config.store;
+  if (url !== undefined) {
+    return PostgresRunStore.open({
+      url,
+      instance: instance ?? hostname(),
+      ...(options.onIdleError ? { onIdleError: options.onIdleError } : {}),
+    });
+  }
+  return new SqliteRunStore(path ?? "./data/pushgate.db", {
+    exclusive: options.exclusive ?? true,
+  });
 }

@@ -37,6 +37,50 @@ export interface RunRecord {
   steps: Record<string, StepTiming>;
   /** The run this one retries (POST /api/runs/:id/retry). */
   retryOf?: string;
+  /** Who holds the run while it is pulled, tested or acting (a claim's lease). */
+  holder?: RunHolder;
+}
+
+/** The process holding a run, the engine its containers are on, and until when. */
+export interface RunHolder {
+  owner: string;
+  engine: string;
+  until: Date;
+}
+
+/**
+ * A claim: the process that holds runs (its instance id and a token of this start,
+ * "web-1/9f3c..."), the Docker engine their containers go on, and how long a lease lasts
+ * without renewal.
+ */
+export interface Lease {
+  owner: string;
+  engine: string;
+  ms: number;
+}
+
+/**
+ * Which finished runs may go (store.retention): finished before `before` and not among
+ * the newest `keepPerPipeline` finished runs of their pipeline (each limit when set).
+ */
+export interface RetentionPolicy {
+  before?: Date;
+  keepPerPipeline?: number;
+}
+
+/** Runs (with their output and actions) and events deleted, or that would be. */
+export interface Pruned {
+  runs: number;
+  events: number;
+}
+
+/** What may be asked of a run held by another process: stop it, cancelled or superseded. */
+export type StopRequest = "cancel" | { supersededBy: string };
+
+/** A run a process still holds after renewing its leases, and what was asked of it. */
+export interface HeldRun {
+  id: string;
+  stop?: StopRequest;
 }
 
 /**
@@ -199,13 +243,54 @@ export interface RunStore {
   getRun(id: string): Promise<RunRecord | undefined>;
   /** Newest first. */
   listRuns(filter: RunFilter): Promise<RunRecord[]>;
-  /** Moves a run from one of `from` to `to`; false when it was in none of them. */
+  /**
+   * Moves a run from one of `from` to `to`; false when it was in none of them (or, with
+   * `attempt`, when it is in another attempt: it was taken over). A run leaving pulling,
+   * testing and acting is held by nobody any more.
+   */
   transition(
     id: string,
     from: readonly RunState[],
     to: RunState,
     update?: RunUpdate,
+    attempt?: number,
   ): Promise<boolean>;
+  /**
+   * Claims up to `limit` of a pipeline's oldest queued runs (FOR UPDATE SKIP LOCKED where the
+   * engine has it) without letting the pipeline's runs being pulled or tested, by any
+   * process, pass `pipelineLimit`: each moves to pulling as its next attempt, with nothing
+   * of an earlier attempt (reason, exit code, verdict, digest, output), held under `lease`.
+   */
+  claimRuns(
+    pipeline: string,
+    limit: number,
+    pipelineLimit: number | undefined,
+    lease: Lease,
+    now: Date,
+  ): Promise<RunRecord[]>;
+  /**
+   * Runs being pulled or tested whose holder is gone: its lease ran out, or (with `gone`)
+   * its owner starts with `gone` (this instance's previous process). Oldest first, with
+   * their holder; moving them is the caller's (guarded by their attempt).
+   */
+  abandonedRuns(now: Date, gone?: string): Promise<RunRecord[]>;
+  /** Acting runs whose holder is gone (as abandonedRuns), now held under `lease`. */
+  claimActing(lease: Lease, now: Date, gone?: string): Promise<RunRecord[]>;
+  /**
+   * Extends the leases of `runIds` held by `lease.owner`; the runs still held, with any stop
+   * asked of them. A run missing from the answer was lost (taken over, or moved on).
+   */
+  renewLeases(lease: Lease, runIds: readonly string[], now: Date): Promise<HeldRun[]>;
+  /** Asks the holder of a run being pulled or tested to stop it; false when it is not. */
+  requestStop(runId: string, stop: StopRequest): Promise<boolean>;
+  /**
+   * Deletes at most `batch` of the finished runs the policy lets go, oldest first, with their
+   * output, actions and promotions, and the events no run and no head refers to any more (the heads that
+   * dedupe needs stay, and their events). One short transaction: intake is not held up.
+   */
+  prune(policy: RetentionPolicy, batch: number): Promise<Pruned>;
+  /** What prune would delete now, in all. */
+  prunable(policy: RetentionPolicy): Promise<Pruned>;
   /** Runs in the given states, oldest first. */
   runsInStates(states: readonly RunState[]): Promise<RunRecord[]>;
   /** The oldest `limit` queued runs of a pipeline: an index range, whatever the queue's size. */
@@ -218,7 +303,10 @@ export interface RunStore {
   olderRunsOfImage(runId: string, states: readonly RunState[]): Promise<RunRecord[]>;
   /** Queues a new run of the same event and pipeline, linked to it; its id, or undefined. */
   retry(runId: string, now: Date): Promise<string | undefined>;
-  /** Stores (replaces) a run's captured output. */
+  /**
+   * Stores a run's captured output, replacing what is stored unless that is longer: an
+   * attempt's output only grows (a claim forgets the output of the attempt before).
+   */
   saveOutput(runId: string, output: RunOutput): Promise<void>;
   getOutput(runId: string): Promise<RunOutput | undefined>;
   /**

@@ -1,8 +1,10 @@
 import { describe } from "vitest";
 import { actionsContract } from "./actions-contract.js";
+import { claimsContract } from "./claims-contract.js";
 import { dedupeContract } from "./dedupe-contract.js";
 import { promotionsContract } from "./promotions-contract.js";
 import { queueContract } from "./queue-contract.js";
+import { retentionContract } from "./retention-contract.js";
 import { runsContract } from "./runs-contract.js";
 import { sourceContract } from "./source-contract.js";
 import type { StoreFactory } from "./store-factory.js";
@@ -16,5 +18,7 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
     actionsContract(factory);
     sourceContract(factory);
     promotionsContract(factory);
+    claimsContract(factory);
+    retentionContract(factory);
   });
 }

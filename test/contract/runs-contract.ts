@@ -243,7 +243,7 @@ export function runsContract(factory: StoreFactory): void {
     it("keeps the pause state and the instance id across restarts", async () => {
       const store = await open();
       const id = await store.instanceId();
-      expect(id).toMatch(/^[0-9a-f]{16}$/);
+      expect(id).toMatch(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/);
       expect(await store.instanceId()).toBe(id);
       expect(await store.queuePaused()).toBe(false);
       await store.setQueuePaused(true);

@@ -46,7 +46,7 @@ beforeAll(async () => {
   const config: Config = {
     ...example,
     listen: { host: "127.0.0.1", port: 0 },
-    store: { path: join(dir, "pushgate.db") },
+    store: { path: join(dir, "pushgate.db"), leaseMs: 30_000, retention: {} },
     registries: [{ host: "docker.io", mirror: sharedRegistry(), insecure: false, aliases: [] }],
     pipelines: example.pipelines.map((pipeline) => ({
       ...pipeline,

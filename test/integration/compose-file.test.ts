@@ -11,6 +11,7 @@ import { startPushgate } from "../../src/pushgate.js";
 import { getJson, post } from "../support/http.js";
 import { freePort } from "../support/ports.js";
 import { tempDir } from "../support/test-config.js";
+import { exampleEnv, interpolate, variablesIn } from "../support/compose-files.js";
 import { waitFor } from "../support/wait-for.js";
 
 // jenkins/docker-compose.yml cannot be run here (no Docker Hub, no Jenkins update site), so
@@ -43,26 +44,7 @@ const casc = read(JENKINS_DIR, "casc.yaml");
 const cascValues = JSON.stringify(parse(casc));
 const dockerfile = read(ROOT, "Dockerfile");
 
-/** .env.example's variables, each given a value as a user would. */
-const ENV: Record<string, string> = Object.fromEntries(
-  read(JENKINS_DIR, ".env.example")
-    .split("\n")
-    .filter((line) => /^[A-Z_]+=/.test(line))
-    .map((line) => line.slice(0, line.indexOf("=")))
-    .map((name) => [name, name === "DOCKER_GID" ? "999" : `${name.toLowerCase()}-value`]),
-);
-
-/** Compose's ${VAR}, ${VAR:?message} and ${VAR:-default}, as `docker compose` reads them. */
-function interpolate(text: string, env: Record<string, string>): string {
-  return text.replace(/\$\{([A-Z_][A-Z0-9_]*)(?::[?-][^}]*)?\}/g, (_, name: string) => {
-    const value = env[name];
-    if (value === undefined) throw new Error(`${name} is not set`);
-    return value;
-  });
-}
-
-const variablesIn = (text: string): string[] =>
-  [...text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::[?-][^}]*)?\}/g)].map((m) => m[1] ?? "");
+const ENV = exampleEnv(JENKINS_DIR);
 
 /** [source, target] of each bind mount and named volume of a service. */
 const mountsOf = (name: string): [string, string][] =>
@@ -164,7 +146,7 @@ describe("jenkins/docker-compose.yml", () => {
         {
           ...parsed,
           listen: { host: "127.0.0.1", port: 0 },
-          store: { path: join(dir, "pushgate.db") },
+          store: { path: join(dir, "pushgate.db"), leaseMs: 30_000, retention: {} },
           docker: { ...parsed.docker, host: `unix://${join(dir, "no-engine.sock")}` },
         },
         { logStream: new PassThrough() },

@@ -86,6 +86,8 @@ async function setUp(options: { concurrency?: number; performActions?: PerformAc
     ...(options.performActions ? { performActions: options.performActions } : {}),
   });
   const scheduler = new Scheduler({
+    lease: { owner: "test/1", engine: "unix:///test", ms: 30_000 },
+    previousSelf: "",
     store,
     executor,
     concurrency: options.concurrency ?? 2,

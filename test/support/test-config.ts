@@ -12,17 +12,18 @@ export function tempDir(prefix = "pushgate-test-"): string {
 }
 
 /**
- * A config file's text: test tokens, a store in `dir`, a random port, then `rest`. `auth`
- * adds settings to the auth block (one `key: value` per line).
+ * A config file's text: test tokens, a store in `dir` (or `store`, a YAML flow mapping such
+ * as `{ url: "postgres://..." }`), a random port, then `rest`. `auth` adds settings to the
+ * auth block (one `key: value` per line).
  */
-export function testConfigYaml(dir: string, rest = "", auth = ""): string {
+export function testConfigYaml(dir: string, rest = "", auth = "", store?: string): string {
   const extraAuth = auth
     .split("\n")
     .filter(Boolean)
     .map((line) => `  ${line}\n`)
     .join("");
   return `listen: { host: 127.0.0.1, port: 0 }
-store: { path: ${JSON.stringify(join(dir, "pushgate.db"))} }
+store: ${store ?? `{ path: ${JSON.stringify(join(dir, "pushgate.db"))} }`}
 auth:
   webhookTokens: [${WEBHOOK_TOKEN}, ${OTHER_WEBHOOK_TOKEN}]
   apiToken: ${API_TOKEN}

@@ -116,6 +116,13 @@ export const MIGRATIONS: readonly string[] = [
   // image_source: the tested image's source repository and commit (JSON), read from its labels
   // when its test starts, so actions after a restart still know {{revision}}.
   `ALTER TABLE runs ADD COLUMN image_source TEXT;`,
+  // Claims: who holds a run being pulled, tested or acting (an owner: instance id and a token
+  // of its process), the engine its containers are on, until when; and what another process
+  // asked of it (stop_request: "cancel" or "supersede:<run id>").
+  `ALTER TABLE runs ADD COLUMN lease_owner TEXT;
+   ALTER TABLE runs ADD COLUMN lease_engine TEXT;
+   ALTER TABLE runs ADD COLUMN lease_until TEXT;
+   ALTER TABLE runs ADD COLUMN stop_request TEXT;`,
   // promotions: tags pushed for runs that passed, written before each push, so the
   // registry's notification of a promotion is answered "promoted" instead of starting a run.
   `CREATE TABLE promotions (

@@ -3,7 +3,7 @@ import { headKeyOf } from "../../sources/push-event.js";
 import type { AcceptItem, AcceptOutcome } from "../run-store.js";
 import type { SqlitePromotions } from "./sqlite-promotions.js";
 import type { Prepare } from "./sqlite-run-actions.js";
-import { imageKeyOf } from "./sqlite-run-rows.js";
+import { imageKeyOf } from "../image-key-of.js";
 
 /**
  * Records deliveries' events and their queued runs in one transaction, in order: an item is
@@ -50,8 +50,8 @@ export function acceptDeliveries(
         repository: event.repository,
         tag: event.tag,
         digest: event.digest ?? null,
-        after: head?.received_at ?? "",
-        since: promotedSince?.toISOString() ?? null,
+        after: head ? new Date(head.received_at) : null,
+        since: promotedSince ?? null,
       });
       if (promotedBy !== undefined) return { kind: "promoted", runId: promotedBy };
       const eventId = newId(now.getTime());

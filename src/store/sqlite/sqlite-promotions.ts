@@ -1,27 +1,6 @@
+import { toPromotion, type PromotionProbe, type PromotionRow } from "../promotion-row.js";
 import type { Promotion } from "../run-store.js";
 import type { Prepare } from "./sqlite-run-actions.js";
-
-interface PromotionRow {
-  run_id: string;
-  registry: string;
-  repository: string;
-  tag: string;
-  digest: string;
-  pushed_digest: string | null;
-  promoted_at: string;
-}
-
-/** What a delivery's item is compared with to tell whether it announces a promotion. */
-export interface PromotionProbe {
-  registry: string;
-  repository: string;
-  tag: string;
-  digest: string | null;
-  /** When the last event under the item's head key was received ("" when none was). */
-  after: string;
-  /** The item's promotedSince, or null. */
-  since: string | null;
-}
 
 /** The promotions table of the SQLite store. */
 export class SqlitePromotions {
@@ -55,25 +34,22 @@ export class SqlitePromotions {
   }
 
   list(runId: string): Promotion[] {
-    return this.prepare<[string], PromotionRow>(
+    return this.prepare<[string], Omit<PromotionRow, "promoted_at"> & { promoted_at: string }>(
       `SELECT run_id, registry, repository, tag, digest, pushed_digest, promoted_at
          FROM promotions WHERE run_id = ? ORDER BY created_at ASC, rowid ASC`,
     )
       .all(runId)
-      .map((row) => ({
-        runId: row.run_id,
-        registry: row.registry,
-        repository: row.repository,
-        tag: row.tag,
-        digest: row.digest,
-        ...(row.pushed_digest !== null ? { pushedDigest: row.pushed_digest } : {}),
-        promotedAt: new Date(row.promoted_at),
-      }));
+      .map((row) => toPromotion({ ...row, promoted_at: new Date(row.promoted_at) }));
   }
 
   /** The run whose promotion the item announces, if any (RunStore.accept's rule). */
   promotedBy(probe: PromotionProbe): string | undefined {
-    return this.prepare<[PromotionProbe], { run_id: string }>(
+    const times = {
+      ...probe,
+      after: probe.after?.toISOString() ?? "",
+      since: probe.since?.toISOString() ?? null,
+    };
+    return this.prepare<[typeof times], { run_id: string }>(
       `SELECT run_id FROM promotions
          WHERE registry = @registry AND repository = @repository AND tag = @tag
            AND promoted_at > @after
@@ -81,6 +57,6 @@ export class SqlitePromotions {
              OR (@since IS NOT NULL AND promoted_at >= @since
                AND (@digest IS NULL OR pushed_digest IS NULL)))
          ORDER BY promoted_at DESC LIMIT 1`,
-    ).get(probe)?.run_id;
+    ).get(times)?.run_id;
   }
 }

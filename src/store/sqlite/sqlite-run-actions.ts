@@ -3,28 +3,17 @@ import {
   UNFINISHED_ACTION_STATES,
   type ActionAttempt,
   type ActionRecord,
-  type ActionState,
   type ActionUpdate,
   type PlannedAction,
 } from "../run-store.js";
+import { toActionRecord, type ActionRow as CommonActionRow } from "../run-rows.js";
 
 /** How many calls an action's history keeps; the count goes on past it. */
 const KEPT_ATTEMPTS = 20;
 
-interface ActionRow {
-  run_id: string;
-  id: string;
-  position: number;
-  kind: string;
-  target: string;
-  state: ActionState;
-  attempt_count: number;
-  attempts: string;
-  error: string | null;
-  result: string;
-  created_at: string;
-  updated_at: string;
-}
+/** A row of run_actions, its times and JSON as the text SQLite keeps. */
+type ActionRow = Omit<CommonActionRow, "attempts" | "result" | "created_at" | "updated_at"> &
+  Record<"attempts" | "result" | "created_at" | "updated_at", string>;
 
 /** Compiles a statement once and reuses it (the store's cache). */
 export type Prepare = <P extends unknown[] | object = unknown[], R = unknown>(
@@ -112,18 +101,11 @@ export class SqliteRunActions {
 }
 
 function toRecord(row: ActionRow): ActionRecord {
-  return {
-    runId: row.run_id,
-    id: row.id,
-    position: row.position,
-    kind: row.kind,
-    target: row.target,
-    state: row.state,
-    attemptCount: row.attempt_count,
+  return toActionRecord({
+    ...row,
     attempts: JSON.parse(row.attempts) as ActionAttempt[],
-    ...(row.error !== null ? { error: row.error } : {}),
     result: JSON.parse(row.result) as Record<string, unknown>,
-    createdAt: new Date(row.created_at),
-    updatedAt: new Date(row.updated_at),
-  };
+    created_at: new Date(row.created_at),
+    updated_at: new Date(row.updated_at),
+  });
 }

@@ -1,72 +1,30 @@
-import type { Verdict } from "../../pipeline/outcome.js";
-import type { RunState } from "../../pipeline/run-states.js";
-import type { SourceName } from "../../sources/push-event.js";
 import type { RunRecord, RunSource } from "../run-store.js";
+import { toRunRecord, type RunRow as CommonRunRow } from "../run-rows.js";
+
+/** Columns SQLite keeps as text: times (ISO 8601) and JSON. */
+type Texts = "steps" | "created_at" | "updated_at" | "pushed_at" | "received_at";
+type NullableTexts = "finished_at" | "lease_until" | "image_source";
 
 /** A row of `runs` joined with its event, as SELECT_RUN reads it. */
-export interface RunRow {
-  id: string;
-  pipeline: string;
-  state: RunState;
-  reason: string | null;
-  attempt: number;
-  image_digest: string | null;
-  image_source: string | null;
-  exit_code: number | null;
-  verdict: Verdict | null;
-  steps: string;
-  created_at: string;
-  updated_at: string;
-  finished_at: string | null;
-  retry_of: string | null;
-  event_id: string;
-  source: SourceName;
-  registry: string;
-  repository: string;
-  tag: string;
-  digest: string | null;
-  pushed_at: string;
-  pusher: string | null;
-  callback_url: string | null;
-  received_at: string;
-}
+export type RunRow = Omit<CommonRunRow, Texts | NullableTexts> &
+  Record<Texts, string> &
+  Record<NullableTexts, string | null>;
 
 export const SELECT_RUN = `SELECT r.*, e.source, e.registry, e.repository, e.tag, e.digest, e.pushed_at,
   e.pusher, e.callback_url, e.received_at FROM runs r JOIN events e ON e.id = r.event_id`;
 
-/** The image a run tests, as runs.image stores it: "registry/repository:tag". */
-export function imageKeyOf(event: { registry: string; repository: string; tag: string }): string {
-  return `${event.registry}/${event.repository}:${event.tag}`;
-}
-
-/** A row as the RunRecord the rest of pushgate reads. */
+/** A row as the RunRecord the rest of pushgate reads: its times and JSON read first. */
 export function toRecord(row: RunRow): RunRecord {
-  return {
-    id: row.id,
-    pipeline: row.pipeline,
-    state: row.state,
-    ...(row.reason !== null ? { reason: row.reason } : {}),
-    attempt: row.attempt,
-    event: {
-      id: row.event_id,
-      source: row.source,
-      registry: row.registry,
-      repository: row.repository,
-      tag: row.tag,
-      ...(row.digest !== null ? { digest: row.digest } : {}),
-      pushedAt: new Date(row.pushed_at),
-      ...(row.pusher !== null ? { pusher: row.pusher } : {}),
-      ...(row.callback_url !== null ? { callbackUrl: row.callback_url } : {}),
-      receivedAt: new Date(row.received_at),
-    },
-    ...(row.image_digest !== null ? { imageDigest: row.image_digest } : {}),
-    ...(row.image_source !== null ? { source: JSON.parse(row.image_source) as RunSource } : {}),
-    ...(row.exit_code !== null ? { exitCode: row.exit_code } : {}),
-    ...(row.verdict !== null ? { verdict: row.verdict } : {}),
-    createdAt: new Date(row.created_at),
-    updatedAt: new Date(row.updated_at),
-    ...(row.finished_at !== null ? { finishedAt: new Date(row.finished_at) } : {}),
+  const date = (text: string | null) => (text === null ? null : new Date(text));
+  return toRunRecord({
+    ...row,
     steps: JSON.parse(row.steps) as RunRecord["steps"],
-    ...(row.retry_of !== null ? { retryOf: row.retry_of } : {}),
-  };
+    created_at: new Date(row.created_at),
+    updated_at: new Date(row.updated_at),
+    finished_at: date(row.finished_at),
+    lease_until: date(row.lease_until),
+    image_source: row.image_source === null ? null : (JSON.parse(row.image_source) as RunSource),
+    pushed_at: new Date(row.pushed_at),
+    received_at: new Date(row.received_at),
+  });
 }

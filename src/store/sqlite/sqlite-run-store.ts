@@ -13,14 +13,23 @@ import type {
   ActionAttempt,
   ActionRecord,
   ActionUpdate,
+  HeldRun,
+  Lease,
   PlannedAction,
   Promotion,
+  Pruned,
+  RetentionPolicy,
   RunFilter,
   RunOutput,
   RunRecord,
   RunStore,
   RunUpdate,
+  StopRequest,
 } from "../run-store.js";
+import { HELD_STATES } from "../stop-request.js";
+import { SqliteClaims } from "./sqlite-claims.js";
+import { SqliteRetention } from "./sqlite-retention.js";
+import { lockSqliteFile, type FileLock } from "./lock-sqlite-file.js";
 import { migrateSqlite } from "./migrate-sqlite.js";
 import { RunStateCounts } from "./run-state-counts.js";
 import { acceptDeliveries } from "./sqlite-accept.js";
@@ -48,6 +57,8 @@ export class SqliteRunStore implements RunStore {
   private readonly promotions: SqlitePromotions;
   private readonly queue: SqliteRunQueue;
   private readonly counts: RunStateCounts;
+  private readonly claims: SqliteClaims;
+  private readonly retention: SqliteRetention;
   private readonly commit = new GroupCommit((items, now) =>
     this.run(() => {
       const outcomes = acceptDeliveries(
@@ -67,18 +78,30 @@ export class SqliteRunStore implements RunStore {
     }),
   );
 
-  constructor(path: string) {
+  /** Let go when the store closes: the file's lock of a server (openStore). */
+  private lock: FileLock | undefined;
+
+  /** `exclusive`: holds the file's lock until closed (a second pushgate on it refuses to start). */
+  constructor(path: string, options: { exclusive?: boolean } = {}) {
     if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
-    this.db.pragma("journal_mode = WAL");
-    // FULL: a run acknowledged with 202 survives power loss, not only a process crash.
-    this.db.pragma("synchronous = FULL");
-    this.db.pragma("foreign_keys = ON");
-    this.db.pragma(`busy_timeout = ${BUSY_MS}`);
-    migrateSqlite(this.db, path);
+    if (options.exclusive && path !== ":memory:") this.lock = lockSqliteFile(path);
+    try {
+      this.db = new Database(path);
+      this.db.pragma("journal_mode = WAL");
+      // FULL: a run acknowledged with 202 survives power loss, not only a process crash.
+      this.db.pragma("synchronous = FULL");
+      this.db.pragma("foreign_keys = ON");
+      this.db.pragma(`busy_timeout = ${BUSY_MS}`);
+      migrateSqlite(this.db, path);
+    } catch (error) {
+      this.lock?.release();
+      throw error;
+    }
     this.actions = new SqliteRunActions(this.db, this.prepare);
     this.promotions = new SqlitePromotions(this.prepare);
     this.queue = new SqliteRunQueue(this.prepare, this.newId);
+    this.claims = new SqliteClaims(this.db, this.prepare);
+    this.retention = new SqliteRetention(this.db, this.prepare);
     this.counts = new RunStateCounts(
       () =>
         this.prepare<[], { data_version: number }>("PRAGMA data_version").get()?.data_version ?? -1,
@@ -127,12 +150,20 @@ export class SqliteRunStore implements RunStore {
     from: readonly RunState[],
     to: RunState,
     update: RunUpdate = {},
+    attempt?: number,
   ): Promise<boolean> {
     return this.run(() => {
       const now = new Date().toISOString();
       const sets = ["state = @to", "updated_at = @now"];
       const params: Record<string, string | number | null> = { id, to, now };
       if (isFinal(to)) sets.push("finished_at = @now");
+      if (!(HELD_STATES as readonly RunState[]).includes(to)) {
+        sets.push(
+          "lease_owner = NULL, lease_engine = NULL, lease_until = NULL, stop_request = NULL",
+        );
+      }
+      const guard = attempt === undefined ? "" : " AND attempt = @guardAttempt";
+      if (attempt !== undefined) params.guardAttempt = attempt;
       for (const { column, value } of runUpdateColumns(update)) {
         sets.push(`${column} = @${column}`);
         params[column] = value;
@@ -147,7 +178,7 @@ export class SqliteRunStore implements RunStore {
               id,
             )?.state;
       const move = this.prepare(
-        `UPDATE runs SET ${sets.join(", ")} WHERE id = @id AND state IN (${states.join(", ")})`,
+        `UPDATE runs SET ${sets.join(", ")} WHERE id = @id AND state IN (${states.join(", ")})${guard}`,
       );
       const write = (): boolean => {
         if (move.run(params).changes !== 1) return false;
@@ -159,6 +190,44 @@ export class SqliteRunStore implements RunStore {
       if (moved) this.counts.moved(before, to);
       return moved;
     });
+  }
+
+  claimRuns(
+    pipeline: string,
+    limit: number,
+    pipelineLimit: number | undefined,
+    lease: Lease,
+    now: Date,
+  ): Promise<RunRecord[]> {
+    return this.run(() => {
+      const claimed = this.claims.claim(pipeline, limit, pipelineLimit, lease, now);
+      this.counts.moved("queued", "pulling", claimed.length);
+      return claimed;
+    });
+  }
+
+  abandonedRuns(now: Date, gone?: string): Promise<RunRecord[]> {
+    return this.run(() => this.claims.abandoned(now, gone));
+  }
+
+  claimActing(lease: Lease, now: Date, gone?: string): Promise<RunRecord[]> {
+    return this.run(() => this.claims.claimActing(lease, now, gone));
+  }
+
+  renewLeases(lease: Lease, runIds: readonly string[], now: Date): Promise<HeldRun[]> {
+    return this.run(() => this.claims.renew(lease, runIds, now));
+  }
+
+  requestStop(runId: string, stop: StopRequest): Promise<boolean> {
+    return this.run(() => this.claims.requestStop(runId, stop));
+  }
+
+  prune(policy: RetentionPolicy, batch: number): Promise<Pruned> {
+    return this.run(() => this.retention.prune(policy, batch));
+  }
+
+  prunable(policy: RetentionPolicy): Promise<Pruned> {
+    return this.run(() => this.retention.prunable(policy));
   }
 
   runsInStates(states: readonly RunState[]): Promise<RunRecord[]> {
@@ -195,7 +264,8 @@ export class SqliteRunStore implements RunStore {
         `INSERT INTO run_logs (run_id, head, tail, total_bytes, dropped_bytes, updated_at)
            VALUES (@runId, @head, @tail, @totalBytes, @droppedBytes, @now)
            ON CONFLICT (run_id) DO UPDATE SET head = @head, tail = @tail,
-             total_bytes = @totalBytes, dropped_bytes = @droppedBytes, updated_at = @now`,
+             total_bytes = @totalBytes, dropped_bytes = @droppedBytes, updated_at = @now
+           WHERE run_logs.total_bytes <= @totalBytes`,
       ).run({
         runId,
         head: JSON.stringify(output.head),
@@ -314,6 +384,7 @@ export class SqliteRunStore implements RunStore {
 
   close(): Promise<void> {
     if (this.db.open) this.db.close();
+    this.lock?.release();
     return Promise.resolve();
   }
 }

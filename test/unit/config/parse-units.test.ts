@@ -11,9 +11,10 @@ describe("parseDuration", () => {
     ["1.5s", 1500],
     ["90", 90_000],
     [5, 5000],
+    ["30d", 30 * 86_400_000],
   ])("%j is %i ms", (input, ms) => expect(parseDuration(input)).toBe(ms));
 
-  it.each(["", "soon", "10 minutes", "-5s", "5d", "m"])("refuses %j", (input) =>
+  it.each(["", "soon", "10 minutes", "-5s", "5w", "m"])("refuses %j", (input) =>
     expect(parseDuration(input)).toBeUndefined(),
   );
 });

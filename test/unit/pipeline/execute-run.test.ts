@@ -99,6 +99,8 @@ function setUp(
   });
   const schedule = () => {
     const scheduler = new Scheduler({
+      lease: { owner: "test/1", engine: "unix:///test", ms: 30_000 },
+      previousSelf: "",
       store: failing.store,
       executor,
       concurrency: options.concurrency ?? 2,

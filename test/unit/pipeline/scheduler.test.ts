@@ -38,7 +38,7 @@ function setUp(concurrency: number, pipelines: Limits[]) {
   const aborted = new Map<string, RunAbort | undefined>();
   const execute: RunExecutor["execute"] = async (run, signal) => {
     started.push(run.id);
-    await store.transition(run.id, ["queued"], "testing");
+    await store.transition(run.id, ["pulling"], "testing");
     return new Promise<void>((resolve) => {
       release.set(run.id, () => {
         void store.transition(run.id, ["testing"], "passed").then(() => resolve());
@@ -53,6 +53,8 @@ function setUp(concurrency: number, pipelines: Limits[]) {
     });
   };
   const scheduler = new Scheduler({
+    lease: { owner: "test/1", engine: "unix:///test", ms: 30_000 },
+    previousSelf: "",
     store,
     executor: { execute, resume: execute, settle: () => Promise.resolve() },
     concurrency,
@@ -120,7 +122,8 @@ describe("picking runs", () => {
     const other = await queue("web");
     await start();
     expect(started).toEqual([id, other]);
-    expect((await store.getRun(id))?.reason).toBe("requeued: pushgate restarted while testing");
+    // Requeued, then claimed again as its next attempt.
+    expect((await store.getRun(id))?.attempt).toBe(2);
   });
 });
 

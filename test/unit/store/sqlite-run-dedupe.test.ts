@@ -142,9 +142,8 @@ describe("upgrading a store whose dedupe keys were unique", () => {
     expect(before.runs).toHaveLength(4);
 
     const store = open(path);
-    // Columns later migrations add arrive empty.
-    const runs = before.runs?.map((row) => ({ ...(row as object), image_source: null }));
-    expect(rowsOf(path)).toEqual({ ...before, runs });
+    // Later migrations add columns (empty for these rows); every value there before is kept.
+    expect(rowsOf(path)).toMatchObject(before);
     expect(await store.getRun("R2")).toMatchObject({
       retryOf: "R1",
       event: { id: ids.a, digest: A },

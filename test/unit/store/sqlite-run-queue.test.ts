@@ -43,8 +43,8 @@ describe("the queue of the SQLite store", () => {
       expect(plan(QUEUE_SQL.next, "web", 2)).toMatch(
         /^SEARCH r USING INDEX runs_queue \(state=\? AND pipeline=\?\); SEARCH e USING INDEX \S+ \(id=\?\)$/,
       );
-      expect(plan(QUEUE_SQL.count, "queued")).toBe(
-        "SEARCH runs USING COVERING INDEX runs_queue (state=?)",
+      expect(plan(QUEUE_SQL.count, "queued")).toMatch(
+        /^SEARCH runs USING COVERING INDEX runs_(queue|by_state) \(state=\?\)$/,
       );
       expect(plan(QUEUE_SQL.olderOfImage(3), "x", "queued", "pulling", "testing")).toMatch(
         /SEARCH newer USING INDEX \S+ \(id=\?\); SEARCH r USING INDEX runs_by_image \(image=\? AND pipeline=\? AND state=\? AND id<\?\)/,
