@@ -55,13 +55,11 @@ const holdVerdictStatus = () =>
 const successCalls = () =>
   github.requests.filter((r) => (r.json as { state?: string } | undefined)?.state === "success");
 
-describe("a restart between the verdict and the promotion", () => {
-  it("promotes once, after the verdict's status is sent again", async () => {
-    const dir = tempDir();
-    const registry = sharedRegistry();
-    const yaml = testConfigYaml(
-      dir,
-      `registries: [{ host: docker.io, mirror: "${registry}" }]
+/** The gate pipeline: tested, a GitHub status, `promote`'s tags pushed to `released`. */
+const gateConfig = (
+  released: string,
+  tag: string,
+) => `registries: [{ host: docker.io, mirror: "${sharedRegistry()}" }]
 github: { url: "${github.url}", token: ${TOKEN} }
 actions: { timeout: 60s, attempts: 2 }
 pipelines:
@@ -69,9 +67,14 @@ pipelines:
     match: { repository: "${ns}/app" }
     test: { timeout: 30s }
     statuses: github
-    promote: { repository: "${registry}/${ns}/released", tags: [stable] }
-`,
-    );
+    promote: { repository: "${released}", tags: [${tag}] }
+`;
+
+describe("a restart between the verdict and the promotion", () => {
+  it("promotes once, after the verdict's status is sent again", async () => {
+    const dir = tempDir();
+    const registry = sharedRegistry();
+    const yaml = testConfigYaml(dir, gateConfig(`${registry}/${ns}/released`, "stable"));
     holdVerdictStatus();
     const first = await spawnPushgate(dir, yaml);
     processes.push(first);
@@ -118,16 +121,8 @@ pipelines:
     });
     cleanups.push(() => target.destroy());
     const released = `${target.host}/${ns}/released`;
-    const config = `registries: [{ host: docker.io, mirror: "${sharedRegistry()}" }]
-github: { url: "${github.url}", token: ${TOKEN} }
-actions: { timeout: 60s, attempts: 2 }
-pipelines:
-  - name: gate
-    match: { repository: "${ns}/app" }
-    test: { timeout: 30s }
-    statuses: github
-    promote: { repository: "${released}", tags: [replicated] }
-  - name: released
+    // A pipeline that tests the promoted repository too: its notification must start nothing.
+    const config = `${gateConfig(released, "replicated")}  - name: released
     match: { repository: "${released}" }
     test: { timeout: 30s }
 `;
