@@ -39,14 +39,18 @@ interface RunView extends RunJson {
 }
 
 let registry: TestRegistry;
+/** A registry pushgate holds a wrong password for. */
+let locked: TestRegistry;
 let pushgate: TestPushgate;
 let drains = 0;
 const pushed: string[] = [];
 
 beforeAll(async () => {
   const port = await freePort();
+  const htpasswd = `${USER.username}:${bcrypt.hashSync(USER.password, 5)}\n`;
+  locked = await startRegistry({ htpasswd });
   registry = await startRegistry({
-    htpasswd: `${USER.username}:${bcrypt.hashSync(USER.password, 5)}\n`,
+    htpasswd,
     notifications: [
       {
         url: `http://127.0.0.1:${port}/dockerregistry-webhook/notify`,
@@ -80,7 +84,9 @@ beforeAll(async () => {
   ]);
   pushgate = await startTestPushgate(
     `
-registries: [{ host: "${registry.host}", username: ${USER.username}, password: ${USER.password} }]
+registries:
+  - { host: "${registry.host}", username: ${USER.username}, password: ${USER.password} }
+  - { host: "${locked.host}", username: ${USER.username}, password: wrong-password-42 }
 docker: { pullTimeout: 60s }
 actions: { attempts: 3, backoff: 200ms }
 pipelines:
@@ -88,6 +94,11 @@ pipelines:
     match: { repository: "${registry.host}/${ns}/*", tags: ["v*", broken, stable, "sha-*"] }
     test: { timeout: 30s, resources: { memory: 48m, cpus: 0.5, pids: 64 } }
     promote: { repository: "${registry.host}/${ns}/released", tags: [stable, "sha-{{revision}}"] }
+  - name: refused
+    match: { repository: "${registry.host}/${ns}/app", tags: [refused] }
+    test: { timeout: 30s, resources: { memory: 48m, cpus: 0.5, pids: 64 } }
+    promote: { repository: "${locked.host}/${ns}/app", tags: [stable] }
+    on: { success: [{ webhook: { url: "http://127.0.0.1:9/deploy" } }] }
 `,
     { env: { PORT: String(port) }, executeRuns: true },
   );
@@ -95,6 +106,7 @@ pipelines:
 afterAll(async () => {
   await pushgate?.stop();
   await registry?.destroy();
+  await locked?.destroy();
   for (const image of [...pushed, local("pass"), local("broken"), local("fresh")]) {
     await removeLocalImage(image);
   }
@@ -183,6 +195,26 @@ describe("promotion of the tested digest", () => {
     expect(await manifestDigest(registry.host, `${ns}/released`, "stable", credentials)).toBe(
       before,
     );
+  });
+
+  it("a registry refusing the credentials fails the promotion with its words after one try; on.success is not sent", async () => {
+    await push("pass", "app", "refused");
+    const run = await endedRunOf("app", "refused");
+    expect(run.state).toBe("passed");
+    const [promote, deploy] = run.actions as (RunView["actions"][number] & { error: string })[];
+    expect(promote).toMatchObject({ id: "promote", state: "failed", attempts: 1 });
+    expect(promote?.error).toMatch(
+      new RegExp(
+        `^registry refused to take ${locked.host}/${ns}/app:stable \\(check registries\\[\\]\\.username/password\\): .*(unauthorized|authentication required)`,
+      ),
+    );
+    expect(deploy).toMatchObject({
+      id: "success.0",
+      state: "failed",
+      error: "not sent: the promotion failed",
+    });
+    expect(run.promotions).toEqual([]);
+    expect(await registryTags(locked.host, `${ns}/app`, credentials)).toEqual([]);
   });
 
   it("the promoted tag pushed by hand with a new digest starts a run, whose own promotion starts none", async () => {
