@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Server } from "node:http";
 import { createAxiosHttpClient } from "./actions/create-axios-http-client.js";
-import { createPerformActions } from "./actions/perform-actions.js";
+import { createRunReporting } from "./actions/perform-actions.js";
 import type { Config } from "./config/config.js";
 import { collectSecrets } from "./config/collect-secrets.js";
 import { configWarnings } from "./config/config-warnings.js";
@@ -11,6 +11,7 @@ import { EngineCalls } from "./docker/engine-calls.js";
 import { engineRuntimes, runtimeProblems } from "./docker/engine-runtimes.js";
 import { ImageClient } from "./docker/image-client.js";
 import { ImageFiles } from "./docker/image-files.js";
+import { ImagePromoter } from "./docker/image-promoter.js";
 import { pingEngine } from "./docker/ping-engine.js";
 import { reapLeftovers } from "./docker/reap-leftovers.js";
 import { Reaper } from "./docker/reaper.js";
@@ -100,6 +101,15 @@ export async function startPushgate(
       shared ? Promise.resolve(scheduler.executingCount()) : store.countRuns("testing"),
   });
   const observe = observeRuns({ metrics, live, store });
+  const images = new ImageClient(docker, calls);
+  const reporting = createRunReporting({
+    http: createAxiosHttpClient(),
+    store,
+    config,
+    logger,
+    promoter: new ImagePromoter(docker, calls, images),
+    redact: (text) => redactSecrets(text, secrets),
+  });
   const reaper = new Reaper(docker, calls, instanceId);
   const scheduler = new Scheduler({
     lease,
@@ -116,7 +126,7 @@ export async function startPushgate(
     observe,
     executor: createRunExecutor({
       store,
-      images: new ImageClient(docker, calls),
+      images,
       tests: new TestContainer(docker, calls),
       imageFiles: new ImageFiles(docker, calls),
       composer: new ComposeTestRunner(docker, calls),
@@ -127,13 +137,8 @@ export async function startPushgate(
       maxAttempts: config.docker.maxAttempts,
       instanceId,
       logger,
-      performActions: createPerformActions({
-        http: createAxiosHttpClient(),
-        store,
-        config,
-        logger,
-        redact: (text) => redactSecrets(text, secrets),
-      }),
+      performActions: reporting.performActions,
+      statuses: reporting.statuses,
       live,
       observe,
     }),

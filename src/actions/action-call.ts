@@ -1,6 +1,6 @@
 import type { Logger } from "../observability/logger.js";
 import type { RunOutcome } from "../pipeline/outcome.js";
-import type { ActionRecord, ActionUpdate } from "../store/run-store.js";
+import type { ActionAttempt, ActionRecord, ActionUpdate } from "../store/run-store.js";
 import type { Clock } from "./clock.js";
 import type { HttpMethod, HttpResponse } from "./http-client.js";
 import type { IsFinal, RetryPolicy } from "./send-with-retry.js";
@@ -25,10 +25,10 @@ export interface SendOptions {
 /** Sends with the shared retry policy; throws ActionError when no try got an answer. */
 export type Send = (request: OutboundRequest, options?: SendOptions) => Promise<HttpResponse>;
 
-/** What one action is given to do its work. */
-export interface ActionCall {
-  outcome: RunOutcome;
-  /** The action as stored: a resumed run reads from it what was already done. */
+/** What one step (an action, a commit status, a promotion) is given to do its work. */
+export interface StepCall {
+  runId: string;
+  /** The step as stored: a resumed run reads from it what was already done. */
   record: ActionRecord;
   send: Send;
   /** Durably records progress that must survive a restart (a build Jenkins accepted). */
@@ -37,6 +37,13 @@ export interface ActionCall {
   clock: Clock;
   signal: AbortSignal;
   logger: Logger;
+  /** Appends one try made other than by `send` (a push to a registry) to the step's history. */
+  recordAttempt(attempt: ActionAttempt): Promise<void>;
+}
+
+/** What one outcome action is given: a step's call, and the outcome it acts on. */
+export interface ActionCall extends StepCall {
+  outcome: RunOutcome;
 }
 
 /** How an action ended when it did not throw. */

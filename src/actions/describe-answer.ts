@@ -11,9 +11,33 @@ const decode = (text: string): string =>
     .replace(/&amp;/g, "&");
 
 /**
+ * A JSON error's words: `message` or `error`, with GitHub's validation `errors[].message`;
+ * an object in their place (Azure's `{error: {code, message}}`, GitLab's
+ * `{message: {description: ["is too long"]}}`) read as well.
+ */
+function jsonMessage(json: Record<string, unknown>): string | undefined {
+  const main = json.message ?? json.error;
+  if (typeof main === "string") {
+    const details = (Array.isArray(json.errors) ? (json.errors as unknown[]) : [])
+      .map((item) => (item as { message?: unknown } | null)?.message)
+      .filter((text): text is string => typeof text === "string");
+    return details.length > 0 ? `${main}: ${details.join("; ")}` : main;
+  }
+  if (main === null || typeof main !== "object") return undefined;
+  const inner = main as Record<string, unknown>;
+  if (typeof inner.message === "string") {
+    return typeof inner.code === "string" ? `${inner.code}: ${inner.message}` : inner.message;
+  }
+  return Object.entries(inner)
+    .map(([key, value]) => `${key} ${Array.isArray(value) ? value.join(", ") : String(value)}`)
+    .join("; ");
+}
+
+/**
  * The server's own words for an answer, in one line. Jenkins answers errors with Jetty's
  * page, `<title>Error 409 web is not buildable</title>`: its title without the "Error 409"
- * is the message. JSON answers give their message or error field; anything else its text.
+ * is the message. JSON answers give their message or error (jsonMessage); anything else its
+ * text.
  */
 export function answerMessage(response: HttpResponse): string {
   const body = response.body.trim();
@@ -23,9 +47,7 @@ export function answerMessage(response: HttpResponse): string {
     message = decode(title).replace(/^\s*Error\s+\d{3}\s*/i, "");
   } else if (body.startsWith("{")) {
     try {
-      const json = JSON.parse(body) as Record<string, unknown>;
-      const field = json.message ?? json.error;
-      if (typeof field === "string") message = field;
+      message = jsonMessage(JSON.parse(body) as Record<string, unknown>);
     } catch {
       // not JSON after all
     }

@@ -1,19 +1,18 @@
-import type { SlackActionConfig, WebhookActionConfig } from "../config/config.js";
+import type {
+  DiscordActionConfig,
+  SlackActionConfig,
+  TeamsActionConfig,
+  WebhookActionConfig,
+} from "../config/config.js";
 import { imageNameOf } from "../pipeline/image-name.js";
 import type { RunOutcome } from "../pipeline/outcome.js";
 import { ActionError, runLinkOf, type ActionCall, type ExecuteAction } from "./action-call.js";
 import { describeAnswer } from "./describe-answer.js";
+import { discordMessageOf } from "./discord-message-of.js";
+import { formatElapsed } from "./format-elapsed.js";
+import { teamsCardOf } from "./teams-card-of.js";
 import { renderTemplate, renderUrlTemplate } from "./render-template.js";
 import { templateValuesOf, testedDigestOf } from "./template-values-of.js";
-
-/** "850ms", "42s", "3m 5s", "1h 2m". */
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m ${s % 60}s`;
-  return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
-}
 
 const HEADLINE = {
   passed: ":white_check_mark: passed",
@@ -30,7 +29,7 @@ export function slackMessageOf(outcome: RunOutcome, link: string | undefined): {
   return {
     text:
       `*${image}* ${HEADLINE[outcome.verdict]}${reason} ` +
-      `in ${formatDuration(outcome.durationMs)} (pipeline ${run.pipeline}, ${where})`,
+      `in ${formatElapsed(outcome.durationMs)} (pipeline ${run.pipeline}, ${where})`,
   };
 }
 
@@ -68,31 +67,30 @@ async function postJson(call: ActionCall, url: string, headers: object, body: ob
   return { state: "done" as const, result: { status: response.status } };
 }
 
-/** Notifications: a Slack incoming webhook, and a generic JSON webhook. */
+/**
+ * Notifications: a Slack incoming webhook, a Teams Workflows webhook (an Adaptive Card), a
+ * Discord webhook (an embed; its 429's retry_after is honoured by the retry policy), and a
+ * generic JSON webhook.
+ */
 export function createNotify(publicUrl: string | undefined): {
   slack: ExecuteAction<SlackActionConfig>;
+  teams: ExecuteAction<TeamsActionConfig>;
+  discord: ExecuteAction<DiscordActionConfig>;
   webhook: ExecuteAction<WebhookActionConfig>;
 } {
+  const linkOf = (call: ActionCall) => runLinkOf(publicUrl, call.outcome.run.id);
   return {
-    slack: (call, spec) =>
-      postJson(
-        call,
-        spec.url,
-        {},
-        slackMessageOf(call.outcome, runLinkOf(publicUrl, call.outcome.run.id)),
-      ),
+    slack: (call, spec) => postJson(call, spec.url, {}, slackMessageOf(call.outcome, linkOf(call))),
+    teams: (call, spec) => postJson(call, spec.url, {}, teamsCardOf(call.outcome, linkOf(call))),
+    discord: (call, spec) =>
+      postJson(call, spec.url, {}, discordMessageOf(call.outcome, linkOf(call))),
     webhook: (call, spec) => {
       const values = templateValuesOf(call.outcome);
       const url = renderUrlTemplate(spec.url, values);
       const headers = Object.fromEntries(
         Object.entries(spec.headers).map(([name, value]) => [name, renderTemplate(value, values)]),
       );
-      return postJson(
-        call,
-        url,
-        headers,
-        webhookPayloadOf(call.outcome, runLinkOf(publicUrl, call.outcome.run.id)),
-      );
+      return postJson(call, url, headers, webhookPayloadOf(call.outcome, linkOf(call)));
     },
   };
 }

@@ -1,59 +1,83 @@
 import type { Config } from "../config/config.js";
 import type { Logger } from "../observability/logger.js";
 import type { PerformActions, RunOutcome } from "../pipeline/outcome.js";
-import type { ActionAttempt, ActionRecord, RunStore } from "../store/run-store.js";
-import { ActionError, type ActionCall, type ActionReport, type Send } from "./action-call.js";
+import { compileRegistryResolver } from "../pipeline/resolve-registry.js";
+import type { RunStore } from "../store/run-store.js";
+import { ActionError, type ActionCall, type ActionReport, type StepCall } from "./action-call.js";
 import { systemClock, type Clock } from "./clock.js";
 import { createDockerHubCallback } from "./dockerhub-callback.js";
-import { TransportError, type HttpClient } from "./http-client.js";
+import type { HttpClient } from "./http-client.js";
 import { JenkinsClient } from "./jenkins-client.js";
 import { createNotify } from "./notify.js";
 import { planActionsOf, type ActionStep } from "./plan-actions-of.js";
+import { promoteStepOf, type Promoter } from "./promote-step.js";
 import { redeploy } from "./redeploy.js";
-import { sendWithRetry, type RetryPolicy } from "./send-with-retry.js";
+import { createStatusReporter, type StatusReporter } from "./report-statuses.js";
+import { createRunSteps, type RunStep, type RunSteps } from "./run-steps.js";
+import { statusStepsOf } from "./status-steps.js";
 import { createTriggerJenkins } from "./trigger-jenkins.js";
 
 export interface PerformActionsDependencies {
   http: HttpClient;
   store: RunStore;
-  config: Pick<Config, "jenkins" | "actions" | "callbacks" | "publicUrl">;
+  config: Pick<
+    Config,
+    "jenkins" | "actions" | "callbacks" | "publicUrl" | "github" | "gitlab" | "gitea"
+  > &
+    Partial<Pick<Config, "pipelines" | "registries" | "docker">>;
   logger: Logger;
+  /** Pushes promoted tags; without it a pipeline's promote fails saying so. */
+  promoter?: Promoter;
   clock?: Clock;
   random?: () => number;
   /** Masks configured secrets in what is stored (errors, results). */
   redact?: (text: string) => string;
 }
 
-/** Actions in these states are not run again. */
-const FINAL = new Set(["done", "failed", "refused"]);
+/** The one place that sends a run's steps, and the commit statuses of its test. */
+export interface RunReporting {
+  performActions: PerformActions;
+  statuses: StatusReporter;
+}
 
-/** The action's own `timeout`, else `actions.timeout` (callbacks have no setting of their own). */
-function timeoutOf(step: ActionStep, fallbackMs: number): number {
-  return (step.kind === "callback" ? undefined : step.spec.timeoutMs) ?? fallbackMs;
+function runStepsOf(deps: PerformActionsDependencies): RunSteps {
+  return createRunSteps({
+    http: deps.http,
+    store: deps.store,
+    actions: deps.config.actions,
+    logger: deps.logger,
+    clock: deps.clock ?? systemClock,
+    random: deps.random ?? Math.random,
+    redact: deps.redact ?? ((text: string) => text),
+  });
 }
 
 /**
- * Builds PerformActions: plans a run's actions durably (all pending) before sending any,
- * runs them one after another in config order, stores every try and each outcome, and never
- * throws for a failed action. An abort (shutdown) leaves unfinished actions pending for the
- * next start and rejects with the signal's reason.
+ * Builds what a run's outcome sets off, all through one machinery (createRunSteps: planned
+ * before sent, every try recorded, retried, at-least-once, secrets masked): the commit
+ * statuses of the verdict first, then for a pass the promotion, then the pipeline's
+ * `on.success | on.failure | on.error` in config order (on.success only once the promotion
+ * is done: a failed promotion fails them unsent, the verdict standing), then Docker Hub's
+ * callback. Never throws for a failed step; an abort (shutdown) leaves unfinished steps
+ * pending for the next start and rejects with the signal's reason.
  */
-export function createPerformActions(deps: PerformActionsDependencies): PerformActions {
-  const { store, config } = deps;
-  const clock = deps.clock ?? systemClock;
-  const random = deps.random ?? Math.random;
-  const redact = deps.redact ?? ((text: string) => text);
-  const policy: RetryPolicy = {
-    attempts: config.actions.attempts,
-    backoffMs: config.actions.backoffMs,
-    maxBackoffMs: config.actions.maxBackoffMs,
-  };
+export function createRunReporting(deps: PerformActionsDependencies): RunReporting {
+  const { config } = deps;
+  const runSteps = runStepsOf(deps);
   const jenkins = createTriggerJenkins(config.jenkins && new JenkinsClient(config.jenkins));
   const notify = createNotify(config.publicUrl);
   const callback = createDockerHubCallback({
     allowedHosts: config.callbacks.allowedHosts,
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
   });
+  const registries = config.registries ?? [];
+  const resolveRegistry = compileRegistryResolver(registries);
+  const statusSettings = {
+    ...(config.github ? { github: config.github } : {}),
+    ...(config.gitlab ? { gitlab: config.gitlab } : {}),
+    ...(config.gitea ? { gitea: config.gitea } : {}),
+    ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+  };
 
   const execute = (call: ActionCall, step: ActionStep): Promise<ActionReport> => {
     switch (step.kind) {
@@ -63,6 +87,10 @@ export function createPerformActions(deps: PerformActionsDependencies): PerformA
         return redeploy(call, step.spec);
       case "slack":
         return notify.slack(call, step.spec);
+      case "teams":
+        return notify.teams(call, step.spec);
+      case "discord":
+        return notify.discord(call, step.spec);
       case "webhook":
         return notify.webhook(call, step.spec);
       case "callback":
@@ -70,95 +98,58 @@ export function createPerformActions(deps: PerformActionsDependencies): PerformA
     }
   };
 
-  const runOne = async (
-    outcome: RunOutcome,
-    step: ActionStep,
-    record: ActionRecord,
-    signal: AbortSignal,
-  ): Promise<void> => {
-    const runId = outcome.run.id;
-    const logger = deps.logger.child({ runId, action: step.id, kind: step.kind });
-    // Tries of the last call that failed (no answer, or 4xx/5xx): what an error describes. A
-    // call that succeeded after it (a look at the job to explain a refusal) does not count.
-    let failedCallAttempts = 0;
-    const send: Send = async (request, options = {}) => {
-      let attempts = 0;
-      const onAttempt = async (attempt: ActionAttempt): Promise<void> => {
-        attempts += 1;
-        if (options.record === false) return;
-        const safe = attempt.error ? { ...attempt, error: redact(attempt.error) } : attempt;
-        await store.recordActionAttempt(runId, step.id, safe, clock.now());
-      };
-      const full = {
-        ...request,
-        headers: {
-          "user-agent": "pushgate",
-          "x-pushgate-run-id": runId,
-          "x-pushgate-action": step.id,
-          ...request.headers,
-        },
-        timeoutMs: timeoutOf(step, config.actions.timeoutMs),
-        signal,
-      };
-      try {
-        const response = await sendWithRetry(
-          { http: deps.http, clock, random },
-          full,
-          { ...policy, ...options.policy },
-          onAttempt,
-          options.final,
-        );
-        if (response.status >= 400) failedCallAttempts = attempts;
-        return response;
-      } catch (error) {
-        failedCallAttempts = attempts;
-        throw error;
-      }
-    };
-    const call: ActionCall = {
-      outcome,
-      record,
-      send,
-      save: (update) => store.updateAction(runId, step.id, update, clock.now()),
-      policy,
-      clock,
-      signal,
-      logger,
-    };
-
-    try {
-      const report = await execute(call, step);
-      await store.updateAction(
-        runId,
-        step.id,
+  const promoteOf = (outcome: RunOutcome): RunStep[] => {
+    const spec = outcome.pipeline.promote;
+    if (outcome.verdict !== "passed" || !spec) return [];
+    if (!deps.promoter) {
+      return [
         {
-          state: report.state,
-          error: report.error ? redact(report.error) : null,
-          ...(report.result ? { result: report.result } : {}),
+          id: "promote",
+          kind: "promote",
+          target: spec.repository ?? "the tested repository",
+          execute: () => Promise.reject(new ActionError("no Docker engine to push with")),
         },
-        clock.now(),
-      );
-      if (report.state === "done") logger.info("action done", { target: step.target });
-    } catch (error) {
-      if (signal.aborted) throw signal.reason;
-      const tries = failedCallAttempts > 1 ? ` (after ${failedCallAttempts} attempts)` : "";
-      const known = error instanceof ActionError || error instanceof TransportError;
-      const message = redact(known ? `${error.message}${tries}` : `unexpected: ${String(error)}`);
-      await store.updateAction(runId, step.id, { state: "failed", error: message }, clock.now());
-      logger.warn("action failed", { target: step.target, error: message });
+      ];
     }
+    const promote = {
+      promoter: deps.promoter,
+      store: deps.store,
+      registries,
+      resolveRegistry,
+      timeoutMs: config.docker?.pullTimeoutMs ?? 5 * 60_000,
+    };
+    return [promoteStepOf(outcome, spec, promote)];
   };
 
-  return async (outcome, signal) => {
-    const steps = planActionsOf(outcome);
-    if (steps.length === 0) return;
-    const planned = steps.map(({ id, kind, target }) => ({ id, kind, target }));
-    const records = await store.planActions(outcome.run.id, planned, clock.now());
-    for (const step of steps) {
-      if (signal.aborted) throw signal.reason;
-      const record = records.find((r) => r.id === step.id);
-      if (!record || FINAL.has(record.state)) continue;
-      await runOne(outcome, step, record, signal);
-    }
+  const performActions: PerformActions = async (outcome, signal) => {
+    const { run, pipeline, verdict } = outcome;
+    const promote = promoteOf(outcome);
+    const needs =
+      promote.length > 0 ? { needs: { id: "promote", reason: "the promotion failed" } } : {};
+    const actions = planActionsOf(outcome).map((step): RunStep => ({
+      id: step.id,
+      kind: step.kind,
+      target: step.target,
+      ...(step.kind !== "callback" && step.spec.timeoutMs !== undefined
+        ? { timeoutMs: step.spec.timeoutMs }
+        : {}),
+      ...(step.kind !== "callback" && step.id.startsWith("success.") ? needs : {}),
+      execute: (call: StepCall) => execute({ ...call, outcome }, step),
+    }));
+    const statuses = statusStepsOf(run, pipeline, verdict, outcome.reason, statusSettings);
+    await runSteps(run.id, [...statuses, ...promote, ...actions], signal);
   };
+
+  const statuses = createStatusReporter({
+    store: deps.store,
+    runSteps,
+    pipelines: config.pipelines ?? [],
+    settings: statusSettings,
+  });
+  return { performActions, statuses };
+}
+
+/** PerformActions alone (createRunReporting). */
+export function createPerformActions(deps: PerformActionsDependencies): PerformActions {
+  return createRunReporting(deps).performActions;
 }

@@ -1,8 +1,10 @@
 import type {
   ActionConfig,
+  DiscordActionConfig,
   JenkinsActionConfig,
   RedeployActionConfig,
   SlackActionConfig,
+  TeamsActionConfig,
   WebhookActionConfig,
 } from "../config/config.js";
 import { TRIGGER_OF, type RunOutcome } from "../pipeline/outcome.js";
@@ -15,6 +17,8 @@ export type ActionStep = PlannedAction &
     | { kind: "jenkins"; spec: JenkinsActionConfig }
     | { kind: "redeploy"; spec: RedeployActionConfig }
     | { kind: "slack"; spec: SlackActionConfig }
+    | { kind: "teams"; spec: TeamsActionConfig }
+    | { kind: "discord"; spec: DiscordActionConfig }
     | { kind: "webhook"; spec: WebhookActionConfig }
     | { kind: "callback"; spec: { url: string } }
   );
@@ -29,6 +33,12 @@ function stepOf(id: string, action: ActionConfig): ActionStep {
   }
   if ("slack" in action) {
     return { id, kind: "slack", target: originOf(action.slack.url), spec: action.slack };
+  }
+  if ("teams" in action) {
+    return { id, kind: "teams", target: originOf(action.teams.url), spec: action.teams };
+  }
+  if ("discord" in action) {
+    return { id, kind: "discord", target: originOf(action.discord.url), spec: action.discord };
   }
   return { id, kind: "webhook", target: originOf(action.webhook.url), spec: action.webhook };
 }

@@ -9,6 +9,7 @@ export const TEMPLATE_NAMES = [
   "pipeline",
   "registry",
   "revision",
+  "source",
 ] as const;
 
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
@@ -16,9 +17,12 @@ export type TemplateValues = Record<TemplateName, string>;
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z]+)\s*\}\}/g;
 
-/** Placeholders in `text` that are not template names, for config validation. */
-export function unknownPlaceholders(text: string): string[] {
-  const known = new Set<string>(TEMPLATE_NAMES);
+/** Placeholders in `text` that are not among `names` (template names), for config validation. */
+export function unknownPlaceholders(
+  text: string,
+  names: readonly string[] = TEMPLATE_NAMES,
+): string[] {
+  const known = new Set<string>(names);
   return [...text.matchAll(PLACEHOLDER)]
     .map((match) => match[1] ?? "")
     .filter((name) => !known.has(name));

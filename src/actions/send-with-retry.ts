@@ -50,12 +50,28 @@ export function backoffDelay(
     : Math.max(jittered, Math.min(retryAfterMs, policy.maxBackoffMs));
 }
 
+/** A 429's `retry_after` in its JSON body, in seconds (Discord's, to the millisecond). */
+function bodyRetryAfterMs(response: HttpResponse): number | undefined {
+  if (response.status !== 429 || !response.body.trimStart().startsWith("{")) return undefined;
+  try {
+    const value = (JSON.parse(response.body) as { retry_after?: unknown }).retry_after;
+    return typeof value === "number" && value >= 0 ? Math.ceil(value * 1000) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** How long the server asked for: Retry-After (seconds or a date) or a 429's retry_after, the longer. */
 function retryAfterMs(response: HttpResponse): number | undefined {
-  const value = headerOf(response, "retry-after");
-  if (value === undefined) return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value) * 1000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+  const value = headerOf(response, "retry-after")?.trim();
+  let header: number | undefined;
+  if (value !== undefined && /^\d+(\.\d+)?$/.test(value)) header = Math.ceil(Number(value) * 1000);
+  else if (value !== undefined && !Number.isNaN(Date.parse(value))) {
+    header = Math.max(0, Date.parse(value) - Date.now());
+  }
+  const body = bodyRetryAfterMs(response);
+  if (header === undefined) return body;
+  return body === undefined ? header : Math.max(header, body);
 }
 
 /** Whether an answer ends the call although its status is worth another try. */

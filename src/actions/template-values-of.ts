@@ -22,7 +22,8 @@ export function testedImageOf(outcome: RunOutcome): string {
 
 /**
  * What `{{repository}}`, `{{tag}}`, `{{digest}}`, `{{runId}}`... stand for in a run's actions;
- * `{{revision}}` is the commit the tested image's labels name, empty when they name none.
+ * `{{revision}}` is the commit the tested image's labels (or the pipeline's source) name and
+ * `{{source}}` its repository (the label's URL, else the pipeline's path), empty when unknown.
  */
 export function templateValuesOf(outcome: RunOutcome): TemplateValues {
   const { run } = outcome;
@@ -36,5 +37,6 @@ export function templateValuesOf(outcome: RunOutcome): TemplateValues {
     pipeline: run.pipeline,
     registry: run.event.registry,
     revision: run.source?.revision ?? "",
+    source: run.source?.url ?? run.source?.repository ?? "",
   };
 }

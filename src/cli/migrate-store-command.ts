@@ -3,8 +3,8 @@ import { StoreInUseError } from "../store/sqlite/lock-sqlite-file.js";
 import { EXIT_USAGE } from "./check-config.js";
 
 export const MIGRATE_STORE_USAGE = `pushgate migrate-store --from FILE.db --to postgres://...
-  Copies a SQLite store (runs, their output and actions, the heads that recognise duplicates,
-  the pause) into an empty PostgreSQL database, all or nothing. Stop the pushgate using the
+  Copies a SQLite store (runs, their output, actions and promotions, the heads that
+  recognise duplicates, the pause) into an empty PostgreSQL database, all or nothing. Stop the pushgate using the
   file first; then start the replicas with store.url (or DATABASE_URL).`;
 
 interface Io {
@@ -29,7 +29,7 @@ export async function migrateStore(args: readonly string[], io: Io): Promise<num
   try {
     const copied = await copySqliteToPostgres(from, to);
     io.stdout.write(
-      `copied ${copied.runs} runs, ${copied.events} events, ${copied.heads} heads, ${copied.run_logs} outputs and ${copied.run_actions} actions from ${from}\n`,
+      `copied ${copied.runs} runs, ${copied.events} events, ${copied.heads} heads, ${copied.run_logs} outputs, ${copied.run_actions} actions and ${copied.promotions} promotions from ${from}\n`,
     );
     return 0;
   } catch (error) {

@@ -10,8 +10,8 @@ import { StoreInUseError } from "../store/sqlite/lock-sqlite-file.js";
 import { EXIT_CONFIG, EXIT_USAGE } from "./check-config.js";
 
 export const PRUNE_USAGE = `pushgate prune [--dry-run] [FILE.yml]
-  Deletes the finished runs store.retention lets go (with their output, actions and the
-  events nothing else needs; the heads that recognise duplicates stay), as a running pushgate
+  Deletes the finished runs store.retention lets go (with their output, actions,
+  promotions and the events nothing else needs; the heads that recognise duplicates stay), as a running pushgate
   does every 10 minutes. --dry-run only says what would go. FILE.yml: $PUSHGATE_CONFIG or
   ./pushgate.yml.`;
 

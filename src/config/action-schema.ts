@@ -4,18 +4,24 @@ import { JENKINS_PARAMETER_NAMES } from "../actions/jenkins-parameters-of.js";
 import { TEMPLATE_NAMES, unknownPlaceholders } from "../actions/render-template.js";
 import { duration } from "./joi-units.js";
 
-// Joi reads {{...}} in a message as its own template: a backslash keeps the braces literal.
-const PLACEHOLDERS = TEMPLATE_NAMES.map((name) => `\\{{${name}}}`).join(", ");
 const PRESETS = ["generic", "watchtower", "portainer", "keel", "dockercloud"];
 /** Presets whose receiver answers only once the redeploy is done (pull, stop, start). */
 const SLOW_PRESETS = ["watchtower", "portainer"];
 /** Their calls' default timeout: a redeploy takes minutes, and a retry would redeploy again. */
 export const SLOW_PRESET_TIMEOUT = "5m";
 
-const placeholderProblem = (value: string): string | undefined => {
-  const unknown = unknownPlaceholders(value);
+/**
+ * Why `value` may not be a template of `names` (all template names by default), if it may not.
+ * Joi reads {{...}} in a message as its own template: a backslash keeps the braces literal.
+ */
+export const placeholderProblem = (
+  value: string,
+  names: readonly string[] = TEMPLATE_NAMES,
+): string | undefined => {
+  const unknown = unknownPlaceholders(value, names);
+  const known = names.map((name) => `\\{{${name}}}`).join(", ");
   return unknown.length > 0
-    ? `uses unknown placeholder \\{{${unknown[0] ?? ""}}}; known: ${PLACEHOLDERS}`
+    ? `uses unknown placeholder \\{{${unknown[0] ?? ""}}}; known: ${known}`
     : undefined;
 };
 
@@ -46,7 +52,7 @@ const bodyTemplate = Joi.any().custom((value: unknown, helpers) => {
     else if (node !== null && typeof node === "object") Object.values(node).forEach(walk);
   };
   walk(value);
-  const problem = strings.map(placeholderProblem).find(Boolean);
+  const problem = strings.map((text) => placeholderProblem(text)).find(Boolean);
   return problem ? helpers.message({ custom: problem }) : value;
 });
 
@@ -112,17 +118,19 @@ const httpUrl = Joi.string()
   .uri({ scheme: ["http", "https"] })
   .messages({ "string.uriCustomScheme": "must be an http(s) URL" });
 
-const KINDS = ["jenkins", "redeploy", "slack", "webhook"] as const;
+const KINDS = ["jenkins", "redeploy", "slack", "teams", "discord", "webhook"] as const;
 
 const action = Joi.object({
   jenkins,
   redeploy,
   slack: Joi.object({ url: httpUrl.required(), timeout: duration() }),
+  teams: Joi.object({ url: httpUrl.required(), timeout: duration() }),
+  discord: Joi.object({ url: httpUrl.required(), timeout: duration() }),
   webhook: Joi.object({ url: urlTemplate.required(), headers, timeout: duration() }),
 })
   .xor(...KINDS)
   .messages({
-    "object.missing": "must be one action: jenkins, redeploy, slack or webhook",
+    "object.missing": "must be one action: jenkins, redeploy, slack, teams, discord or webhook",
     "object.xor": "holds two actions; give each its own list item",
   });
 

@@ -3,17 +3,19 @@ import { urlSecretsOf } from "./url-secrets.js";
 
 const SECRET_KEY = /token|secret|password|authorization|api[-_]?key/i;
 
-/** The URL an action calls as configured: redeploy (any preset), Slack, webhook. */
+/** The URL an action calls as configured: redeploy (any preset), Slack, Teams, Discord, webhook. */
 function outboundUrlOf(action: ActionConfig): string | undefined {
   if ("redeploy" in action) return action.redeploy.url;
   if ("slack" in action) return action.slack.url;
+  if ("teams" in action) return action.teams.url;
+  if ("discord" in action) return action.discord.url;
   if ("webhook" in action) return action.webhook.url;
   return undefined;
 }
 
 /**
- * Every configured value that must never reach a log line or an API answer: tokens,
- * passwords, and any setting whose name says it is secret (action headers included).
+ * Every configured value that must never reach a log line or an API answer: tokens (the
+ * code hosts' ones included), passwords, and any setting whose name says it is secret (action headers included).
  * Outbound URLs of actions count as secrets too: Slack incoming webhooks, Portainer and
  * Docker Cloud-style triggers and many hooks carry their secret in the path or query, and a
  * receiver may echo those without the origin, so their secret parts count on their own.
@@ -32,6 +34,9 @@ export function collectSecrets(config: Config): string[] {
   if (config.store.url)
     for (const secret of [config.store.url, ...urlSecretsOf(config.store.url)]) found.add(secret);
   if (config.jenkins?.password) found.add(config.jenkins.password);
+  for (const forge of [config.github, config.gitlab, config.gitea]) {
+    if (forge) found.add(forge.token);
+  }
 
   const visit = (node: unknown, secretByName: boolean): void => {
     if (typeof node === "string") {

@@ -4,6 +4,8 @@ import { registryHost } from "../sources/joi-reference-rules.js";
 import { actionList, allowedHost } from "./action-schema.js";
 import { duration, size } from "./joi-units.js";
 import { dockerTls, serviceCapabilities, testLockdown, trustProxy } from "./lockdown-schema.js";
+import { pipelineSource, promote } from "./promote-schema.js";
+import { forge, statuses } from "./statuses-schema.js";
 
 const SOURCES = ["dockerhub", "registry", "acr", "harbor", "quay", "ghcr"];
 
@@ -100,6 +102,9 @@ const pipeline = Joi.object({
   on: Joi.object({ success: actionList, failure: actionList, error: actionList }).default(),
   callback: Joi.boolean().default(false),
   badge: Joi.boolean().default(false),
+  statuses,
+  promote,
+  source: pipelineSource,
   concurrency: Joi.number().integer().min(1).max(64),
   supersede: Joi.alternatives(Joi.string().valid("queued", "running"), Joi.boolean().valid(false))
     .default(false)
@@ -186,6 +191,9 @@ export const configSchema = Joi.object({
     token: Joi.string(),
     password: Joi.string(),
   }).xor("token", "password"),
+  github: forge("https://api.github.com"),
+  gitlab: forge("https://gitlab.com"),
+  gitea: forge(),
   actions: Joi.object({
     timeout: duration("10s"),
     attempts: Joi.number().integer().min(1).max(20).default(5),

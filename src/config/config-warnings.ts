@@ -5,7 +5,9 @@ import { plainTcpWarning } from "./plain-tcp-warning.js";
  * Settings that are valid but probably not what was meant, one line each with the setting's
  * path: said by check-config and logged at start-up, never refused.
  */
-export function configWarnings(config: Pick<Config, "pipelines" | "docker">): string[] {
+export function configWarnings(
+  config: Pick<Config, "pipelines" | "docker" | "publicUrl">,
+): string[] {
   const plainTcp = plainTcpWarning(config.docker);
   const warnings: string[] = plainTcp ? [plainTcp] : [];
   config.pipelines.forEach((pipeline, i) => {
@@ -15,6 +17,11 @@ export function configWarnings(config: Pick<Config, "pipelines" | "docker">): st
           `pipelines[${i}].match.repository: "${pattern}" never matches: repository names and registry hosts are lower case`,
         );
       }
+    }
+    if (pipeline.statuses.length > 0 && !config.publicUrl) {
+      warnings.push(
+        `pipelines[${i}].statuses: without publicUrl, commit statuses carry no link to their run`,
+      );
     }
     if (pipeline.test.network === "host") {
       warnings.push(

@@ -51,6 +51,10 @@ export interface Config {
   /** The URL people reach pushgate at, for links in notifications and callbacks. */
   publicUrl?: string;
   jenkins?: JenkinsConfig;
+  /** Where commit statuses go: GitHub (or GitHub Enterprise), GitLab, Gitea or Forgejo. */
+  github?: ForgeConfig;
+  gitlab?: ForgeConfig;
+  gitea?: ForgeConfig;
   /** How outbound calls (Jenkins, redeploys, notifications, callbacks) are made. */
   actions: ActionsConfig;
   callbacks: {
@@ -107,6 +111,40 @@ export interface JenkinsConfig {
   token?: string;
   /** Password: Basic auth plus a crumb tied to a session cookie. */
   password?: string;
+}
+
+/** A code host that takes commit statuses: its API's base URL and a token (a secret). */
+export interface ForgeConfig {
+  /** GitHub: https://api.github.com or https://HOST/api/v3; GitLab, Gitea: the site's URL. */
+  url: string;
+  token: string;
+}
+
+export type StatusProvider = "github" | "gitlab" | "gitea";
+
+/** A commit status a pipeline reports to one provider. */
+export interface StatusConfig {
+  provider: StatusProvider;
+  /** The status's name on the commit; default "pushgate/<pipeline>". */
+  context: string;
+  /** "owner/name" on the provider, instead of the one the image's source label names. */
+  repository?: string;
+}
+
+/** Where a passing image's tested digest is pushed, under which tags. */
+export interface PromoteConfig {
+  /** Tag templates: "stable", "sha-{{revision}}". */
+  tags: string[];
+  /** "registry.example.com/team/app"; the tested image's own repository when unset. */
+  repository?: string;
+}
+
+/** Where an image comes from when its labels do not say. */
+export interface SourceConfig {
+  /** "owner/name" (GitLab: "group/subgroup/name"). */
+  repository?: string;
+  /** A template: "{{tag}}" for images tagged with their commit. */
+  revision?: string;
 }
 
 export interface PipelineMatch {
@@ -214,6 +252,16 @@ export interface SlackActionConfig extends ActionCallSettings {
   url: string;
 }
 
+/** A Teams Workflows webhook ("When a Teams webhook request is received"); it is a secret. */
+export interface TeamsActionConfig extends ActionCallSettings {
+  url: string;
+}
+
+/** A Discord channel webhook; it is a secret. */
+export interface DiscordActionConfig extends ActionCallSettings {
+  url: string;
+}
+
 export interface WebhookActionConfig extends ActionCallSettings {
   url: string;
   headers: Record<string, string>;
@@ -224,6 +272,8 @@ export type ActionConfig =
   | { jenkins: JenkinsActionConfig }
   | { redeploy: RedeployActionConfig }
   | { slack: SlackActionConfig }
+  | { teams: TeamsActionConfig }
+  | { discord: DiscordActionConfig }
   | { webhook: WebhookActionConfig };
 
 export interface PipelineConfig {
@@ -235,6 +285,12 @@ export interface PipelineConfig {
   callback: boolean;
   /** Serve /badges/<name>.svg, the result of the latest finished run, to anyone. */
   badge: boolean;
+  /** Commit statuses: pending when the test starts, then the verdict. */
+  statuses: StatusConfig[];
+  /** Push the tested digest under these tags after a pass, before on.success. */
+  promote?: PromoteConfig;
+  /** The image's source repository and commit when its labels do not name them. */
+  source?: SourceConfig;
   /** Most of this pipeline's runs pulled and tested at once, within docker.concurrency. */
   concurrency?: number;
   /**

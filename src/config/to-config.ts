@@ -9,6 +9,10 @@ import type {
   RedeployActionConfig,
   ServiceConfig,
   SlackActionConfig,
+  StatusConfig,
+  StatusProvider,
+  TeamsActionConfig,
+  DiscordActionConfig,
   TmpfsMount,
   WebhookActionConfig,
 } from "./config.js";
@@ -53,9 +57,15 @@ type ValidatedAction =
   | { jenkins: Validated<Omit<JenkinsActionConfig, "waitTimeoutMs">> & { waitTimeout: number } }
   | { redeploy: Validated<RedeployActionConfig> }
   | { slack: Validated<SlackActionConfig> }
+  | { teams: Validated<TeamsActionConfig> }
+  | { discord: Validated<DiscordActionConfig> }
   | { webhook: Validated<WebhookActionConfig> };
 
-interface ValidatedPipeline extends Omit<PipelineConfig, "match" | "test" | "on"> {
+type StatusOptions = Partial<Omit<StatusConfig, "provider">>;
+type StatusItem = StatusProvider | Partial<Record<StatusProvider, StatusOptions>>;
+
+interface ValidatedPipeline extends Omit<PipelineConfig, "match" | "test" | "on" | "statuses"> {
+  statuses: StatusItem | StatusItem[];
   on: Record<keyof PipelineConfig["on"], ValidatedAction[]>;
   match: { repository: Globs; tags: Globs; sources?: PipelineConfig["match"]["sources"] };
   test: Omit<
@@ -112,7 +122,25 @@ function toAction(action: ValidatedAction): ActionConfig {
   }
   if ("redeploy" in action) return { redeploy: withTimeoutMs(action.redeploy) };
   if ("slack" in action) return { slack: withTimeoutMs(action.slack) };
+  if ("teams" in action) return { teams: withTimeoutMs(action.teams) };
+  if ("discord" in action) return { discord: withTimeoutMs(action.discord) };
   return { webhook: withTimeoutMs(action.webhook) };
+}
+
+/** `statuses` in any of its forms, as one entry per provider; context "pushgate/<pipeline>". */
+function toStatuses(statuses: StatusItem | StatusItem[], pipeline: string): StatusConfig[] {
+  const items = Array.isArray(statuses) ? statuses : [statuses];
+  return items.flatMap((item) => {
+    const entries: [StatusProvider, StatusOptions][] =
+      typeof item === "string"
+        ? [[item, {}]]
+        : (Object.entries(item) as [StatusProvider, StatusOptions][]);
+    return entries.map(([provider, options = {}]) => ({
+      provider,
+      context: options.context ?? `pushgate/${pipeline}`,
+      ...(options.repository ? { repository: options.repository } : {}),
+    }));
+  });
 }
 
 /**
@@ -169,8 +197,9 @@ export function toConfig(
       backoffMs: raw.actions.backoff,
       maxBackoffMs: Math.max(raw.actions.backoff, raw.actions.maxBackoff),
     },
-    pipelines: raw.pipelines.map(({ match, test, on, ...rest }, p) => ({
+    pipelines: raw.pipelines.map(({ match, test, on, statuses, ...rest }, p) => ({
       ...rest,
+      statuses: toStatuses(statuses, rest.name),
       on: {
         success: on.success.map(toAction),
         failure: on.failure.map(toAction),

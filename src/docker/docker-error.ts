@@ -8,6 +8,7 @@ export type DockerErrorCode =
   | "registry_unauthorized"
   | "pull_timeout"
   | "pull_failed"
+  | "push_failed"
   | "no_command"
   | "bad_test_label"
   | "service_failed"
@@ -104,6 +105,33 @@ export function pullError(reference: string, error: unknown, dockerHost: string)
       `registry unreachable for ${reference}: ${message}`,
     );
   return new DockerError("pull_failed", `pull of ${reference} failed: ${message}`);
+}
+
+/**
+ * Classifies a failed push from the engine's message: refused credentials, a registry that
+ * is down or failing (5xx), or anything else (the registry's own words).
+ */
+export function pushError(reference: string, error: unknown, dockerHost: string): DockerError {
+  if (error instanceof DockerError) return error;
+  if (isEngineUnreachable(error)) return engineUnreachable(dockerHost, error);
+  const message = engineMessage(error);
+  if (/unauthorized|authentication required|denied|no basic auth credentials/i.test(message)) {
+    return new DockerError(
+      "registry_unauthorized",
+      `registry refused to take ${reference} (check registries[].username/password): ${message}`,
+    );
+  }
+  if (
+    /dial tcp|connection refused|no such host|i\/o timeout|TLS handshake|EOF$|unexpected HTTP status: 5\d\d|5\d\d (Internal Server Error|Bad Gateway|Service Unavailable|Gateway Timeout)/i.test(
+      message,
+    )
+  ) {
+    return new DockerError(
+      "registry_unreachable",
+      `registry unreachable for ${reference}: ${message}`,
+    );
+  }
+  return new DockerError("push_failed", `push of ${reference} failed: ${message}`);
 }
 
 export function engineUnreachable(dockerHost: string, error: unknown): DockerError {

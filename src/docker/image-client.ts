@@ -8,7 +8,7 @@ import {
   TEST_COMMAND_LABEL,
   TEST_COMPOSE_LABEL,
 } from "./labels.js";
-import { readJsonLines } from "./read-json-lines.js";
+import { readJsonLines, throwProgressError } from "./read-json-lines.js";
 import type { PullTarget } from "./resolve-pull.js";
 
 export interface PulledImage {
@@ -53,11 +53,7 @@ export class ImageClient {
         ...(target.auth ? { authconfig: target.auth } : {}),
       });
       await readJsonLines(stream, (event) => {
-        const detail = event.errorDetail as { message?: unknown } | undefined;
-        const error = detail?.message ?? event.error;
-        if (error !== undefined) {
-          throw new Error(typeof error === "string" ? error : JSON.stringify(error));
-        }
+        throwProgressError(event);
         const status = typeof event.status === "string" ? event.status : "";
         digest = DIGEST_STATUS.exec(status)?.[1] ?? digest;
       });

@@ -52,3 +52,15 @@ export function readJsonLines(
     stream.on("close", () => fail(new Error("the progress stream closed before its end")));
   });
 }
+
+/**
+ * Throws the error a Docker progress event carries (`errorDetail.message`, else `error`): a
+ * pull or push whose stream ends normally can still have failed.
+ */
+export function throwProgressError(event: Record<string, unknown>): void {
+  const detail = event.errorDetail as { message?: unknown } | undefined;
+  const error = detail?.message ?? event.error;
+  if (error !== undefined) {
+    throw new Error(typeof error === "string" ? error : JSON.stringify(error));
+  }
+}

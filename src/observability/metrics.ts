@@ -51,7 +51,7 @@ export class Metrics {
     });
     this.actions = new Counter({
       name: "pushgate_actions_total",
-      help: "Outcome actions that ended, by kind and state (done, failed, refused)",
+      help: "Outcome actions that ended, by kind and state (done, failed, refused, skipped)",
       labelNames: ["kind", "state"],
       registers,
     });

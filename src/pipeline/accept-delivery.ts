@@ -10,6 +10,7 @@ import type { RegistryResolver } from "./resolve-registry.js";
 export type DeliveryOutcome =
   | { kind: "queued"; runIds: string[]; duplicates: number }
   | { kind: "duplicate" }
+  | { kind: "promoted"; ignored: string[] }
   | { kind: "no-match"; ignored: string[] }
   | { kind: "no-events"; ignored: string[] }
   | { kind: "backlog-full"; backlog: number };
@@ -39,7 +40,10 @@ export interface DeliveryIntake {
  * written in one transaction (which the store may share with deliveries arriving at the same
  * moment: group commit) before the caller answers. Events are first put under the
  * configured registry name, so one push announced as "registry:5000" and as "127.0.0.1:5000"
- * is one push. An event is a duplicate when it announces what its head (headKeyOf: the tag
+ * is one push. An event announcing a tag a run promoted (the store decides, in the same
+ * transaction: RunStore.accept) records nothing, so a promotion never tests its digest again;
+ * without a digest, a delivery of a promoted tag within `dedupeTtlMs` of its promotion counts
+ * as the promotion. An event is a duplicate when it announces what its head (headKeyOf: the tag
  * with a digest, the push itself without) already is: a re-sent notification, the same tag
  * and digest announced twice, but not a tag moved back to an earlier digest. Duplicates are
  * caught by a TTL cache of heads first and by the store's heads after a restart. A delivery
@@ -73,6 +77,13 @@ export function createDeliveryIntake(options: AcceptDeliveryOptions): DeliveryIn
     }
   };
 
+  /** What the store said of the items it recorded no run for because they announce a promotion. */
+  const promotedReasons = (outcomes: readonly AcceptOutcome[]): string[] => [
+    ...new Set(
+      outcomes.flatMap((o) => (o.kind === "promoted" ? [`promoted by run ${o.runId}`] : [])),
+    ),
+  ];
+
   const accept = async (
     events: readonly PushEvent[],
     ignored: readonly string[] = [],
@@ -105,12 +116,14 @@ export function createDeliveryIntake(options: AcceptDeliveryOptions): DeliveryIn
     }
     if (fresh.length === 0) return { kind: "duplicate" };
 
+    const promotedSince = new Date(clock().getTime() - options.dedupeTtlMs);
     const items = fresh
       .map(({ event, dedupeKey, headKey }) => ({
         event,
         dedupeKey,
         headKey,
         pipelines: matchPipelines(event).map((p) => p.name),
+        promotedSince,
       }))
       .filter((item) => item.pipelines.length > 0);
     if (items.length === 0) {
@@ -144,9 +157,15 @@ export function createDeliveryIntake(options: AcceptDeliveryOptions): DeliveryIn
       hold(headKeys, -1);
     }
     // In order, as the store moved them: the last item of a head is what it points at now.
-    items.forEach((item) => seen.set(item.headKey, item.dedupeKey));
+    // A promotion moved no head: a delivery of it sent again is looked up again.
+    items.forEach((item, i) => {
+      if (outcomes[i]?.kind !== "promoted") seen.set(item.headKey, item.dedupeKey);
+    });
     const runIds = outcomes.flatMap((o) => (o.kind === "recorded" ? o.runIds : []));
-    if (runIds.length === 0) return { kind: "duplicate" };
+    const promoted = promotedReasons(outcomes);
+    if (runIds.length === 0) {
+      return promoted.length > 0 ? { kind: "promoted", ignored: promoted } : { kind: "duplicate" };
+    }
     const duplicates =
       events.length - fresh.length + outcomes.filter((o) => o.kind === "duplicate").length;
     onQueued?.(runIds);

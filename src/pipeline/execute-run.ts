@@ -6,6 +6,7 @@ import type { ImageFiles } from "../docker/image-files.js";
 import type { RunOwner } from "../docker/labels.js";
 import type { RunServices } from "../docker/run-services.js";
 import type { TestContainer } from "../docker/test-container.js";
+import type { StatusReporter } from "../actions/report-statuses.js";
 import type { Logger } from "../observability/logger.js";
 import type { RunRecord, RunStore } from "../store/run-store.js";
 import { OutputCapture } from "./capture-output.js";
@@ -15,6 +16,7 @@ import { createMoveRun, type RunObserver } from "./move-run.js";
 import type { PerformActions } from "./outcome.js";
 import { pullRunImages } from "./pull-run-images.js";
 import { RunAbort, abortKindOf, shutdownOnly } from "./run-abort.js";
+import { runSourceOf } from "./run-source.js";
 import type { RunState } from "./run-states.js";
 import { StepClock } from "./step-clock.js";
 import { testImage } from "./test-image.js";
@@ -38,6 +40,8 @@ export interface ExecuteRunDeps {
   logger: Logger;
   /** The pipeline's actions; without them a tested run goes straight to its verdict. */
   performActions?: PerformActions;
+  /** Commit statuses: pending when a test starts, the end of runs cancelled or superseded. */
+  statuses?: StatusReporter;
   output?: { headBytes: number; tailBytes: number };
   /** Shares the output of runs being tested with their followers. */
   live?: LiveOutput;
@@ -54,6 +58,8 @@ export interface ExecuteRunDeps {
 export interface RunExecutor {
   execute: (run: RunRecord, signal: AbortSignal, testOver?: () => void) => Promise<void>;
   resume: (run: RunRecord, signal: AbortSignal) => Promise<void>;
+  /** Sends the commit statuses a finished run left unsent (found so at start-up). */
+  settle: (run: RunRecord, signal: AbortSignal) => Promise<void>;
 }
 
 /**
@@ -106,6 +112,10 @@ export function createRunExecutor(deps: ExecuteRunDeps): RunExecutor {
     const output = deps.live ? deps.live.capture(run.id, capture) : capture;
     const services = deps.services(owner);
     let tested: Tested | undefined;
+    // The pending commit status goes out while the test runs; once the test is over it is
+    // moot (the verdict's replaces it), so it is cut short then.
+    const pendingOver = new AbortController();
+    let pendingSent: Promise<void> = Promise.resolve();
     try {
       if (!pipeline) {
         throw new DockerError("docker_failed", `pipeline ${run.pipeline} is no longer configured`);
@@ -119,11 +129,18 @@ export function createRunExecutor(deps: ExecuteRunDeps): RunExecutor {
       const facts = await deps.images.facts(pulled.image.id, signal);
       steps.finish("pull");
       const digest = pulled.image.digest ? { imageDigest: pulled.image.digest } : {};
-      const known = facts.source.url !== undefined || facts.source.revision !== undefined;
-      const source = known ? { source: facts.source } : {};
+      const known = runSourceOf(facts.source, pipeline, run.event, pulled.image.digest);
+      const source = known ? { source: known } : {};
       const testing = { steps: steps.snapshot(), ...digest, ...source };
       if (!(await move(["pulling"], "testing", testing))) return;
       state = "testing";
+      if (deps.statuses) {
+        const started = { ...run, state, ...digest, ...source };
+        const reporting = AbortSignal.any([signal, pendingOver.signal]);
+        pendingSent = deps.statuses.pending(started, reporting).catch((error: unknown) => {
+          if (!reporting.aborted) log.error("pending status failed", { error: String(error) });
+        });
+      }
       const { tests, imageFiles, composer } = deps;
       tested = await testImage(
         {
@@ -145,6 +162,8 @@ export function createRunExecutor(deps: ExecuteRunDeps): RunExecutor {
     } catch (error) {
       if (!signal.aborted) tested = erroredBy(error, log);
     } finally {
+      pendingOver.abort(new Error("the test is over"));
+      await pendingSent;
       await services.remove();
       const captured = capture.result();
       try {
@@ -162,10 +181,17 @@ export function createRunExecutor(deps: ExecuteRunDeps): RunExecutor {
       // A graceful stop is not the run's doing: it gives the attempt back, so rolling restarts
       // never use up docker.maxAttempts. Only crashes and lost replicas count.
       const giveBack = to === "queued" ? { attempt: attempt - 1 } : {};
-      await move([state], to, { reason, steps: steps.snapshot(), ...giveBack });
+      const ended = await move([state], to, { reason, steps: steps.snapshot(), ...giveBack });
+      if (ended && to !== "queued") await settle(run.id, shutdownOnly(signal));
       return;
     }
     await finishRun({ runId: run.id, from: state, steps, ...tested }, finish, shutdownOnly(signal));
+  };
+
+  /** The final commit statuses of a run that ended without actions: cancelled, superseded. */
+  const settle = async (runId: string, signal: AbortSignal): Promise<void> => {
+    const ended = deps.statuses && (await deps.store.getRun(runId));
+    if (ended) await deps.statuses?.settle(ended, signal);
   };
 
   const resume = async (run: RunRecord, signal: AbortSignal): Promise<void> => {
@@ -180,7 +206,11 @@ export function createRunExecutor(deps: ExecuteRunDeps): RunExecutor {
     await performRunActions(stored, contextOf(run).finish, shutdownOnly(signal));
   };
 
-  return { execute, resume };
+  return {
+    execute,
+    resume,
+    settle: (run, signal) => settle(run.id, signal),
+  };
 }
 
 /** Where an aborted run goes, and why. */

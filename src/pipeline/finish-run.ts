@@ -31,9 +31,10 @@ export interface FinishDeps {
 }
 
 /**
- * Ends a tested run. With actions configured for its verdict, the verdict is stored first
- * (state `acting`, so a restart during the actions knows it and resumes them), the actions
- * run, then the run takes the verdict as its final state. Without, it goes straight there.
+ * Ends a tested run. With actions configured for its verdict (commit statuses and a
+ * promotion count), the verdict is stored first (state `acting`, so a restart during the
+ * actions knows it and resumes them), the actions run, then the run takes the verdict as its
+ * final state. Without, it goes straight there.
  */
 export async function finishRun(finish: Finish, deps: FinishDeps, signal: AbortSignal) {
   const { move, performActions, pipeline } = deps;
@@ -44,7 +45,13 @@ export async function finishRun(finish: Finish, deps: FinishDeps, signal: AbortS
     ...(finish.attempt !== undefined ? { attempt: finish.attempt } : {}),
   };
   const trigger = TRIGGER_OF[finish.verdict];
-  const anyActions = pipeline && (pipeline.on[trigger].length > 0 || pipeline.callback);
+  const promotes = finish.verdict === "passed" && pipeline?.promote !== undefined;
+  const anyActions =
+    pipeline &&
+    (pipeline.on[trigger].length > 0 ||
+      pipeline.callback ||
+      pipeline.statuses.length > 0 ||
+      promotes);
   if (!performActions || !pipeline || !anyActions) {
     finish.steps.finishAll();
     await move([finish.from], finish.verdict, { ...update, steps: finish.steps.snapshot() });

@@ -7,6 +7,7 @@ import { renewLeases, requeueAbandoned, type KeepLeasesDeps } from "./keep-lease
 import { createMoveRun, type MoveRun, type RunObserver } from "./move-run.js";
 import { pickRuns } from "./pick-runs.js";
 import { RunAbort } from "./run-abort.js";
+import { isFinal } from "./run-states.js";
 import { RunFlights, waitAtMost } from "./run-flights.js";
 import { supersedeRuns } from "./supersede-runs.js";
 
@@ -47,8 +48,9 @@ const CANCEL_POLL_MS = 100;
 
 /**
  * Picks queued runs oldest first within `concurrency` and each pipeline's own limit, and
- * executes them. At start it puts runs a previous process left mid-test back in the queue
- * and resumes the actions of runs it left `acting`. New runs may supersede older ones of
+ * executes them. At start it puts runs a previous process left mid-test back in the queue,
+ * resumes the actions of runs it left `acting` and sends the commit statuses finished runs
+ * left unsent. New runs may supersede older ones of
  * the same image. A run whose execution fails unexpectedly (its store writes refused) ends
  * errored, as far as the store allows. stop() lets runs in flight finish for a grace period,
  * then aborts them.
@@ -88,6 +90,16 @@ export class Scheduler {
     (await store.queuedPipelines()).forEach((name) => this.names.add(name));
     for (const run of await store.claimActing(lease, new Date(), previousSelf)) {
       this.launch(run, (signal) => executor.resume(run, signal), false);
+    }
+    // Commit statuses a run that ended (cancelled, superseded) left unsent are sent now.
+    const unsettled = new Set(
+      (await store.unfinishedActions()).filter((a) => a.kind === "status").map((a) => a.runId),
+    );
+    for (const runId of unsettled) {
+      const run = await store.getRun(runId);
+      if (run && isFinal(run.state)) {
+        this.launch(run, (signal) => executor.settle(run, signal), false);
+      }
     }
     const tickMs = this.options.tickMs ?? Math.min(1000, Math.floor(lease.ms / 3));
     this.ticker = setInterval(() => void this.tick(), tickMs);

@@ -80,12 +80,27 @@ const TABLES = [
       "updated_at",
     ],
   },
+  {
+    name: "promotions",
+    columns: [
+      "run_id",
+      "registry",
+      "repository",
+      "tag",
+      "digest",
+      "pushed_digest",
+      "promoted_at",
+      "created_at",
+    ],
+    // In the order they were first written: PostgreSQL numbers them as they come in.
+    order: "created_at, rowid",
+  },
 ] as const;
 
 const BATCH = 500;
 
 /**
- * Copies a SQLite store (history, heads, output, actions, the pause) into an empty PostgreSQL
+ * Copies a SQLite store (history, heads, output, actions, promotions, the pause) into an empty PostgreSQL
  * database, all in one transaction: on any failure nothing is written. The file is first
  * brought to this pushgate's schema. A database holding any run or event is refused.
  */
@@ -135,7 +150,11 @@ async function copyTable(
   table: (typeof TABLES)[number],
 ): Promise<number> {
   const columns = table.columns.join(", ");
-  const rows = source.prepare(`SELECT ${columns} FROM ${table.name}`).raw().all() as unknown[][];
+  const order = "order" in table ? ` ORDER BY ${table.order}` : "";
+  const rows = source
+    .prepare(`SELECT ${columns} FROM ${table.name}${order}`)
+    .raw()
+    .all() as unknown[][];
   for (let start = 0; start < rows.length; start += BATCH) {
     const batch = rows.slice(start, start + BATCH);
     const width = table.columns.length;

@@ -83,10 +83,16 @@ export interface HeldRun {
   stop?: StopRequest;
 }
 
-/** An image's source repository and commit, from its labels; either may be unknown. */
+/**
+ * Where the tested image was built from: its labels' repository URL and commit, else the
+ * pipeline's `source` (a repository path such as "acme/web" and a templated revision). Any
+ * of them may be unknown.
+ */
 export interface RunSource {
   url?: string;
   revision?: string;
+  /** "owner/name" as the pipeline's source.repository says, for images without a source label. */
+  repository?: string;
 }
 
 /** One event of a delivery to record, with the pipelines it matched. */
@@ -94,10 +100,42 @@ export interface AcceptItem {
   event: PushEvent;
   dedupeKey: string;
   pipelines: string[];
+  /**
+   * A promotion of the item's tag made at or after this time counts for it when the item has
+   * no digest (Docker Hub), or when that promotion's push is still under way: the
+   * delivery is the registry announcing the promotion (limits.dedupeTtl before now). Without
+   * it, only an exact digest counts.
+   */
+  promotedSince?: Date;
 }
 
+/**
+ * recorded: the event and its runs are written. duplicate: its tag's head already is this
+ * push. promoted: it announces what a run promoted (the run's id), so nothing is written.
+ */
 export type AcceptOutcome =
-  { kind: "recorded"; eventId: string; runIds: string[] } | { kind: "duplicate"; eventId: string };
+  | { kind: "recorded"; eventId: string; runIds: string[] }
+  | { kind: "duplicate"; eventId: string }
+  | { kind: "promoted"; runId: string };
+
+/**
+ * A tag pushgate pushed for a run that passed: the tested digest under `tag` in
+ * registry/repository. Written before the push, so the registry's notification of it, which
+ * may arrive before the push returns, is recognised; `pushedDigest` once the registry took it.
+ */
+export interface Promotion {
+  runId: string;
+  /** The configured name of the registry (registries[].host), as deliveries are matched. */
+  registry: string;
+  repository: string;
+  tag: string;
+  /** The digest that was tested. */
+  digest: string;
+  /** The manifest digest the registry answered the push with; unset while the push is under way. */
+  pushedDigest?: string;
+  /** When it was last written: the push began, or was confirmed. */
+  promotedAt: Date;
+}
 
 export interface RunFilter {
   repository?: string;
@@ -142,9 +180,10 @@ export interface RunOutput {
 /**
  * Where an outcome action stands. pending: planned, not confirmed sent. sent: the receiver
  * took it, a follow-up is outstanding (a Jenkins build to wait for). done, failed: final.
- * refused: never sent on purpose (a callback to a host that is not allowed).
+ * refused: never sent on purpose (a callback to a host that is not allowed). skipped: there
+ * was nothing to send it about (a commit status for an image that names no commit).
  */
-export type ActionState = "pending" | "sent" | "done" | "failed" | "refused";
+export type ActionState = "pending" | "sent" | "done" | "failed" | "refused" | "skipped";
 
 export const UNFINISHED_ACTION_STATES: readonly ActionState[] = ["pending", "sent"];
 
@@ -212,7 +251,11 @@ export interface RunStore {
   /**
    * Records a delivery's events and their runs in one transaction, in order. An item is a
    * duplicate when the item recorded last under its head key (headKeyOf) had its dedupe key.
-   * Deliveries accepted at the same moment may share one commit (group commit).
+   * An item is promoted, and not written, when it announces a promotion (same registry,
+   * repository and tag) made after the last event recorded under its head key, with the
+   * promotion's tested or pushed digest, or with no digest or during the push when the
+   * promotion is at or after the item's promotedSince. Deliveries accepted at the same moment
+   * may share one commit (group commit).
    */
   accept(items: readonly AcceptItem[], now: Date): Promise<AcceptOutcome[]>;
   getRun(id: string): Promise<RunRecord | undefined>;
@@ -260,7 +303,7 @@ export interface RunStore {
   requestStop(runId: string, stop: StopRequest): Promise<boolean>;
   /**
    * Deletes at most `batch` of the finished runs the policy lets go, oldest first, with their
-   * output and actions, and the events no run and no head refers to any more (the heads that
+   * output, actions and promotions, and the events no run and no head refers to any more (the heads that
    * dedupe needs stay, and their events). One short transaction: intake is not held up.
    */
   prune(policy: RetentionPolicy, batch: number): Promise<Pruned>;
@@ -319,6 +362,17 @@ export interface RunStore {
   deleteSession(idHash: string): Promise<void>;
   /** Ends every session last used before `before`; how many. */
   deleteIdleSessions(before: Date): Promise<number>;
+  /**
+   * Records (or updates) a promotion of a run: one per run, registry, repository and tag.
+   * Deliveries announcing it are then answered `promoted` by accept().
+   */
+  savePromotion(promotion: Omit<Promotion, "promotedAt">, now: Date): Promise<void>;
+  /** A run's promotions, in the order they were first written. */
+  listPromotions(runId: string): Promise<Promotion[]>;
+  /** Forgets a promotion whose push failed: deliveries of its tag count as pushes again. */
+  forgetPromotion(
+    promotion: Pick<Promotion, "runId" | "registry" | "repository" | "tag">,
+  ): Promise<void>;
   /** Rejects when the store cannot be read or written. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -9,7 +9,7 @@ export function retentionContract(factory: StoreFactory): void {
   const { open } = contractStores(factory);
 
   describe("retention", () => {
-    it("deletes finished runs past both limits, with their output and actions, in batches", async () => {
+    it("deletes finished runs past both limits, with their output, actions and promotions, in batches", async () => {
       const store = await open();
       const ids: string[] = [];
       for (let i = 0; i < 5; i++) ids.push(...(await queue(store, push("acme/web", `v${i}`))));
@@ -23,6 +23,8 @@ export function retentionContract(factory: StoreFactory): void {
         [{ id: "success.0", kind: "webhook", target: "x" }],
         new Date(),
       );
+      const promotion = { runId: oldest, registry: "127.0.0.1:5000", repository: "acme/web" };
+      await store.savePromotion({ ...promotion, tag: "stable", digest: digest("a") }, new Date());
       const retry = (await store.retry(oldest, new Date())) ?? "";
 
       const future = new Date(Date.now() + 60_000);
@@ -40,6 +42,7 @@ export function retentionContract(factory: StoreFactory): void {
       expect(left).toEqual([ids[3], ids[4], queuedRun, other, retry].sort());
       expect(await store.getOutput(oldest)).toBeUndefined();
       expect(await store.listActions(oldest)).toEqual([]);
+      expect(await store.listPromotions(oldest)).toEqual([]);
       expect((await store.getRun(retry))?.retryOf).toBeUndefined();
       // Only the age limit: every finished run older than it goes, the queued ones stay.
       expect(await store.prunable({ before: future })).toEqual({ runs: 3, events: 0 });

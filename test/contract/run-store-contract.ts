@@ -2,6 +2,7 @@ import { describe } from "vitest";
 import { actionsContract } from "./actions-contract.js";
 import { claimsContract } from "./claims-contract.js";
 import { dedupeContract } from "./dedupe-contract.js";
+import { promotionsContract } from "./promotions-contract.js";
 import { queueContract } from "./queue-contract.js";
 import { retentionContract } from "./retention-contract.js";
 import { runsContract } from "./runs-contract.js";
@@ -18,6 +19,7 @@ export function runStoreContract(name: string, factory: StoreFactory): void {
     actionsContract(factory);
     sessionsContract(factory);
     sourceContract(factory);
+    promotionsContract(factory);
     claimsContract(factory);
     retentionContract(factory);
   });

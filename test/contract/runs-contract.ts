@@ -39,7 +39,7 @@ export function runsContract(factory: StoreFactory): void {
         attempt: 0,
         steps: {},
         event: {
-          id: outcome?.eventId,
+          id: outcome?.kind === "recorded" ? outcome.eventId : "",
           source: "registry",
           registry: "127.0.0.1:5000",
           repository: "acme/web",

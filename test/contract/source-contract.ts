@@ -28,5 +28,14 @@ export function sourceContract(factory: StoreFactory): void {
       await store.transition(id, ["queued"], "testing", { source: { revision: "feedbeef" } });
       expect((await store.getRun(id))?.source).toEqual({ revision: "feedbeef" });
     });
+
+    it("may name a repository path instead of a URL (a pipeline's source)", async () => {
+      const store = await open();
+      const [outcome] = await store.accept([itemOf(push("acme/web", "v1"))], new Date());
+      const id = outcome?.kind === "recorded" ? (outcome.runIds[0] ?? "") : "";
+      const source = { repository: "acme/web", revision: "v1" };
+      await store.transition(id, ["queued"], "testing", { source });
+      expect((await store.getRun(id))?.source).toEqual(source);
+    });
   });
 }

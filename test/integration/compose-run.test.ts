@@ -195,7 +195,11 @@ describe("a compose file carried by the image", () => {
     );
 
     const { json } = await getJson(`${pushgate.url}/api/runs/${id}`, API_TOKEN);
-    expect(json.source).toEqual({ url: "https://git.example/acme/app", revision: "0123abc" });
+    expect(json.source).toEqual({
+      url: "https://git.example/acme/app",
+      revision: "0123abc",
+      repository: null,
+    });
   });
 
   it("fails when sut exits non-zero, keeping its output and its dependencies' last lines", async () => {
@@ -267,7 +271,11 @@ describe("a single-command test", () => {
     expect(runs[0]?.state).toBe("passed");
     expect((await runLogText(pushgate.url, ids[0] ?? "")).text).toBe("commit=feed42\n");
     const { json } = await getJson(`${pushgate.url}/api/runs/${ids[0] ?? ""}`, API_TOKEN);
-    expect(json.source).toEqual({ url: "https://git.example/old", revision: "feed42" });
+    expect(json.source).toEqual({
+      url: "https://git.example/old",
+      revision: "feed42",
+      repository: null,
+    });
   });
 });
 

@@ -23,13 +23,14 @@ const push = (tag: string, digest: string): PushEvent => ({
   pusher: "ci",
 });
 
-/** Everything a user sees of a store: runs, their output and actions, the pause. */
+/** Everything a user sees of a store: runs, their output, actions and promotions, the pause. */
 async function everything(store: RunStore) {
   const runs = await store.listRuns({ limit: 100 });
   return {
     runs,
     outputs: await Promise.all(runs.map((run) => store.getOutput(run.id))),
     actions: await Promise.all(runs.map((run) => store.listActions(run.id))),
+    promotions: await Promise.all(runs.map((run) => store.listPromotions(run.id))),
     paused: await store.queuePaused(),
   };
 }
@@ -76,6 +77,21 @@ describe("pushgate migrate-store", () => {
         { state: "sent", result: { queueUrl: "q/1" } },
         new Date(),
       );
+      // Two tags promoted, first written in this order; the second's push under way.
+      const promotion = { runId: first, registry: "127.0.0.1:5000", repository: "team/app" };
+      const tested = `sha256:${"a".repeat(64)}`;
+      await store.savePromotion(
+        { ...promotion, tag: "stable", digest: tested },
+        new Date("2026-03-01T10:00:05Z"),
+      );
+      await store.savePromotion(
+        { ...promotion, tag: "sha-abc", digest: tested },
+        new Date("2026-03-01T10:00:06Z"),
+      );
+      await store.savePromotion(
+        { ...promotion, tag: "stable", digest: tested, pushedDigest: tested },
+        new Date("2026-03-01T10:00:07Z"),
+      );
       await store.transition(second, ["queued"], "failed", { reason: "exit code 1", exitCode: 1 });
       await store.retry(second, new Date("2026-03-02T00:00:00Z"));
       await store.setQueuePaused(true);
@@ -87,7 +103,7 @@ describe("pushgate migrate-store", () => {
     const copied = await runPushgateCommand(["migrate-store", "--from", dbPath, "--to", db.url]);
     expect(copied).toMatchObject({
       code: 0,
-      stdout: `copied 7 runs, 3 events, 2 heads, 1 outputs and 1 actions from ${dbPath}\n`,
+      stdout: `copied 7 runs, 3 events, 2 heads, 1 outputs, 1 actions and 2 promotions from ${dbPath}\n`,
     });
     const store = await PostgresRunStore.open({ url: db.url, instance: "check" });
     try {
@@ -103,6 +119,8 @@ describe("pushgate migrate-store", () => {
       expect(await kinds(push("latest", "b"))).toEqual(["duplicate"]);
       expect(await kinds(push("v1", "c"))).toEqual(["duplicate"]);
       expect(await kinds(push("latest", "a"))).toEqual(["recorded"]);
+      // The promotions came along: the registry's notification of one starts no run.
+      expect(await kinds(push("stable", "a"))).toEqual(["promoted"]);
     } finally {
       await store.close();
     }

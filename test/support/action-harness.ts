@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { createAxiosHttpClient } from "../../src/actions/create-axios-http-client.js";
 import { createPerformActions } from "../../src/actions/perform-actions.js";
+import type { Promoter } from "../../src/actions/promote-step.js";
 import { collectSecrets } from "../../src/config/collect-secrets.js";
 import type { Config } from "../../src/config/config.js";
 import { parseConfig } from "../../src/config/load-config.js";
@@ -30,8 +31,15 @@ export interface ActionHarness {
 
 let pushes = 0;
 
-/** PerformActions as pushgate builds it (real HTTP, real SQLite file), for the config `rest`. */
-export function startActionHarness(rest: string, dir = tempDir()): ActionHarness {
+/**
+ * PerformActions as pushgate builds it (real HTTP, real SQLite file), for the config `rest`;
+ * `promoter` pushes promoted tags (none: a pipeline's promote fails saying so).
+ */
+export function startActionHarness(
+  rest: string,
+  dir = tempDir(),
+  promoter?: Promoter,
+): ActionHarness {
   const config = parseConfig(testConfigYaml(dir, rest), {});
   const dbPath = join(dir, "pushgate.db");
   const store = new SqliteRunStore(dbPath);
@@ -48,6 +56,7 @@ export function startActionHarness(rest: string, dir = tempDir()): ActionHarness
     config,
     logger,
     redact: (text) => redactSecrets(text, secrets),
+    ...(promoter ? { promoter } : {}),
   });
 
   const outcome: ActionHarness["outcome"] = async ({ verdict, pipeline, event, reason }) => {

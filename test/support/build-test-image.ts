@@ -1,4 +1,7 @@
 import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { baseImage } from "./registry.js";
 
@@ -86,4 +89,38 @@ export async function pushManifestList(
   } finally {
     await run("docker", ["manifest", "rm", reference]).catch(() => undefined);
   }
+}
+
+/**
+ * Tags a local image as `reference` and pushes it to a registry that wants credentials,
+ * logged in with a docker config of its own (the machine's ~/.docker stays untouched).
+ * Returns the pushed digest.
+ */
+export async function pushWithLogin(
+  source: string,
+  reference: string,
+  credentials: { username: string; password: string },
+): Promise<string | undefined> {
+  const host = reference.split("/", 1)[0] ?? "";
+  await run("docker", ["tag", source, reference]);
+  const config = mkdtempSync(join(tmpdir(), "pushgate-docker-config-"));
+  const pushed = pushing.then(async () => {
+    try {
+      await run("sh", [
+        "-c",
+        'printf %s "$4" | docker --config "$1" login -u "$3" --password-stdin "$2" >/dev/null',
+        "login",
+        config,
+        host,
+        credentials.username,
+        credentials.password,
+      ]);
+      const { stdout } = await run("docker", ["--config", config, "push", reference]);
+      return /digest: (sha256:[a-f0-9]{64})/.exec(stdout)?.[1];
+    } finally {
+      rmSync(config, { recursive: true, force: true });
+    }
+  });
+  pushing = pushed.catch(() => undefined);
+  return pushed;
 }

@@ -25,6 +25,7 @@ export function pipelineWith(
     on: { success: [], failure: [], error: [], ...on },
     callback,
     badge: false,
+    statuses: [],
     supersede: false,
   };
 }

@@ -126,3 +126,52 @@ export async function startRegistry(
     logs: () => output,
   };
 }
+
+/** Media types a client accepts for a manifest, so the registry answers the stored one as is. */
+const MANIFEST_TYPES = [
+  "application/vnd.docker.distribution.manifest.v2+json",
+  "application/vnd.docker.distribution.manifest.list.v2+json",
+  "application/vnd.oci.image.manifest.v1+json",
+  "application/vnd.oci.image.index.v1+json",
+].join(", ");
+
+const basic = (credentials?: { username: string; password: string }): Record<string, string> =>
+  credentials
+    ? {
+        authorization: `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString("base64")}`,
+      }
+    : {};
+
+/**
+ * The digest a registry holds `repository:tag` under, read from its HTTP API (HEAD of the
+ * manifest, Docker-Content-Digest); undefined when it has no such tag.
+ */
+export async function manifestDigest(
+  host: string,
+  repository: string,
+  tag: string,
+  credentials?: { username: string; password: string },
+): Promise<string | undefined> {
+  const response = await fetch(`http://${host}/v2/${repository}/manifests/${tag}`, {
+    method: "HEAD",
+    headers: { accept: MANIFEST_TYPES, ...basic(credentials) },
+  });
+  if (response.status === 404) return undefined;
+  if (response.status !== 200)
+    throw new Error(`HEAD manifest ${repository}:${tag}: ${response.status}`);
+  return response.headers.get("docker-content-digest") ?? undefined;
+}
+
+/** The tags a registry holds for `repository` (GET /v2/<name>/tags/list), sorted; [] when none. */
+export async function registryTags(
+  host: string,
+  repository: string,
+  credentials?: { username: string; password: string },
+): Promise<string[]> {
+  const response = await fetch(`http://${host}/v2/${repository}/tags/list`, {
+    headers: basic(credentials),
+  });
+  if (response.status === 404) return [];
+  const json = (await response.json()) as { tags?: string[] | null };
+  return [...(json.tags ?? [])].sort();
+}

@@ -13,14 +13,20 @@ export interface Replica extends SpawnedPushgate {
 
 /**
  * One pushgate replica as its own process on the PostgreSQL database at `url`, with an
- * instance id of its own (recorded for the suite's final check) and `rest` of the config.
+ * instance id of its own (recorded for the suite's final check) and `rest` of the config;
+ * `env` is added to its environment (PORT: a port known beforehand).
  */
-export async function startReplica(url: string, rest: string, lease = "2s"): Promise<Replica> {
+export async function startReplica(
+  url: string,
+  rest: string,
+  lease = "2s",
+  env: Record<string, string> = {},
+): Promise<Replica> {
   const dir = tempDir();
   const instance = `replica-${randomBytes(4).toString("hex")}`;
   recordInstance(instance);
   const store = `{ url: "${url}", instance: ${instance}, lease: ${lease} }`;
-  const spawned = await spawnPushgate(dir, testConfigYaml(dir, rest, "", store));
+  const spawned = await spawnPushgate(dir, testConfigYaml(dir, rest, "", store), env);
   return { ...spawned, instance };
 }
 

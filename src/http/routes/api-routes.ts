@@ -70,7 +70,11 @@ export function apiRoutes(options: ApiOptions): Router {
   router.get("/api/runs/:id", async (req, res) => {
     const run = await store.getRun(req.params.id);
     if (!run) throw new HttpError(404, "not_found", `no run ${req.params.id}`);
-    res.json(runView(run, await store.listActions(run.id)));
+    const [actions, promotions] = await Promise.all([
+      store.listActions(run.id),
+      store.listPromotions(run.id),
+    ]);
+    res.json(runView(run, actions, promotions));
   });
 
   router.get("/api/runs/:id/log", runLog(options));

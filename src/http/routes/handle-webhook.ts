@@ -29,6 +29,7 @@ export function answerDelivery(res: Response, outcome: DeliveryOutcome): void {
     case "duplicate":
       res.status(200).json({ status: "duplicate", reason: "this push was already received" });
       return;
+    case "promoted":
     case "no-match":
     case "no-events":
       res.status(200).json({

@@ -1,4 +1,4 @@
-import type { ActionRecord, RunRecord } from "../../store/run-store.js";
+import type { ActionRecord, Promotion, RunRecord } from "../../store/run-store.js";
 import { imageNameOf } from "../../pipeline/image-name.js";
 
 /** An outcome action as the API shows it: its calls, where it stands and what came back. */
@@ -16,10 +16,27 @@ export function actionView(action: ActionRecord): Record<string, unknown> {
   };
 }
 
-/** A run as the API shows it: plain JSON, times in ISO 8601; with its actions when given. */
+/** A tag a run promoted: where, the digest tested and the one the registry answered. */
+export function promotionView(promotion: Promotion): Record<string, unknown> {
+  return {
+    image: `${promotion.registry}/${promotion.repository}:${promotion.tag}`,
+    registry: promotion.registry,
+    repository: promotion.repository,
+    tag: promotion.tag,
+    digest: promotion.digest,
+    pushedDigest: promotion.pushedDigest ?? null,
+    promotedAt: promotion.promotedAt.toISOString(),
+  };
+}
+
+/**
+ * A run as the API shows it: plain JSON, times in ISO 8601; with its actions and promotions
+ * when given.
+ */
 export function runView(
   run: RunRecord,
   actions?: readonly ActionRecord[],
+  promotions?: readonly Promotion[],
 ): Record<string, unknown> {
   const { event } = run;
   return {
@@ -32,7 +49,11 @@ export function runView(
     image: `${imageNameOf(event)}:${event.tag}`,
     imageDigest: run.imageDigest ?? null,
     source: run.source
-      ? { url: run.source.url ?? null, revision: run.source.revision ?? null }
+      ? {
+          url: run.source.url ?? null,
+          revision: run.source.revision ?? null,
+          repository: run.source.repository ?? null,
+        }
       : null,
     exitCode: run.exitCode ?? null,
     createdAt: run.createdAt.toISOString(),
@@ -52,5 +73,6 @@ export function runView(
       receivedAt: event.receivedAt.toISOString(),
     },
     ...(actions ? { actions: actions.map(actionView) } : {}),
+    ...(promotions ? { promotions: promotions.map(promotionView) } : {}),
   };
 }

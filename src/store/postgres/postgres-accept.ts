@@ -3,6 +3,7 @@ import { headKeyOf } from "../../sources/push-event.js";
 import type { AcceptItem, AcceptOutcome } from "../run-store.js";
 import { imageKeyOf } from "../image-key-of.js";
 import { LOCK_SPACE } from "./migrate-postgres.js";
+import { promotedBy } from "./postgres-promotions.js";
 
 /** The advisory lock space of heads: one lock per head key (hashed), for one transaction. */
 const HEAD_LOCKS = LOCK_SPACE + 1;
@@ -12,6 +13,8 @@ const HEAD_LOCKS = LOCK_SPACE + 1;
  * order. The heads the items touch are locked first, all at once and in one order, so two
  * replicas given the same delivery at the same moment are decided by the database: the
  * second waits for the first to commit, then finds the head moved and answers "duplicate".
+ * An item that announces a promotion made since its head last moved is answered "promoted"
+ * and not written (RunStore.accept).
  */
 export async function acceptDeliveries(
   client: PoolClient,
@@ -26,16 +29,33 @@ export async function acceptDeliveries(
     [HEAD_LOCKS, headKeys],
   );
   const outcomes: AcceptOutcome[] = [];
-  for (const { event, dedupeKey, pipelines } of items) {
+  for (const { event, dedupeKey, pipelines, promotedSince } of items) {
     // In order: the second of two equal items in one batch finds the first as its head.
     const headKey = headKeyOf(event);
-    const { rows } = await client.query<{ dedupe_key: string; event_id: string }>(
-      "SELECT dedupe_key, event_id FROM heads WHERE head_key = $1",
+    const { rows } = await client.query<{
+      dedupe_key: string;
+      event_id: string;
+      received_at: Date;
+    }>(
+      `SELECT h.dedupe_key, h.event_id, e.received_at FROM heads h
+         JOIN events e ON e.id = h.event_id WHERE h.head_key = $1`,
       [headKey],
     );
     const head = rows[0];
     if (head?.dedupe_key === dedupeKey) {
       outcomes.push({ kind: "duplicate", eventId: head.event_id });
+      continue;
+    }
+    const promoted = await promotedBy(client, {
+      registry: event.registry,
+      repository: event.repository,
+      tag: event.tag,
+      digest: event.digest ?? null,
+      after: head?.received_at ?? null,
+      since: promotedSince ?? null,
+    });
+    if (promoted !== undefined) {
+      outcomes.push({ kind: "promoted", runId: promoted });
       continue;
     }
     const eventId = newId(now.getTime());

@@ -92,4 +92,20 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX sessions_by_last_seen ON sessions (last_seen_at);
    CREATE INDEX runs_by_retry_of ON runs (retry_of) WHERE retry_of IS NOT NULL;`,
+  // promotions: tags pushed for runs that passed, written before each push, so the
+  // registry's notification of a promotion is answered "promoted" instead of starting a run
+  // (as SQLite's); seq keeps the order they were first written in.
+  `CREATE TABLE promotions (
+     run_id text COLLATE "C" NOT NULL REFERENCES runs (id),
+     registry text NOT NULL,
+     repository text NOT NULL,
+     tag text NOT NULL,
+     digest text NOT NULL,
+     pushed_digest text,
+     promoted_at timestamptz NOT NULL,
+     created_at timestamptz NOT NULL,
+     seq bigint GENERATED ALWAYS AS IDENTITY,
+     PRIMARY KEY (run_id, registry, repository, tag)
+   );
+   CREATE INDEX promotions_by_tag ON promotions (registry, repository, tag, promoted_at);`,
 ];

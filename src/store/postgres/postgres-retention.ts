@@ -33,6 +33,7 @@ export class PostgresRetention {
       const events = (await client.query<{ id: string }>(ORPHANS, [ids])).rows.map((e) => e.id);
       await client.query("DELETE FROM run_logs WHERE run_id = ANY ($1::text[])", [ids]);
       await client.query("DELETE FROM run_actions WHERE run_id = ANY ($1::text[])", [ids]);
+      await client.query("DELETE FROM promotions WHERE run_id = ANY ($1::text[])", [ids]);
       // A retry outlives the run it retried: it forgets the link.
       await client.query("UPDATE runs SET retry_of = NULL WHERE retry_of = ANY ($1::text[])", [
         ids,

@@ -13,6 +13,7 @@ import type {
   HeldRun,
   Lease,
   PlannedAction,
+  Promotion,
   Pruned,
   RetentionPolicy,
   RunFilter,
@@ -25,6 +26,7 @@ import type {
 } from "../run-store.js";
 import { HELD_STATES } from "../stop-request.js";
 import { PostgresClaims } from "./postgres-claims.js";
+import { PostgresPromotions } from "./postgres-promotions.js";
 import { PostgresRetention } from "./postgres-retention.js";
 import { migratePostgres } from "./migrate-postgres.js";
 import { acceptDeliveries } from "./postgres-accept.js";
@@ -61,6 +63,7 @@ const CONNECT_TIMEOUT_MS = 5000;
 export class PostgresRunStore implements RunStore {
   private readonly newId = createIdGenerator();
   private readonly actions: PostgresRunActions;
+  private readonly promotions: PostgresPromotions;
   private readonly queue: PostgresRunQueue;
   private readonly claims: PostgresClaims;
   private readonly retention: PostgresRetention;
@@ -74,6 +77,7 @@ export class PostgresRunStore implements RunStore {
   ) {
     const query = this.query.bind(this);
     this.actions = new PostgresRunActions(query);
+    this.promotions = new PostgresPromotions(query);
     this.queue = new PostgresRunQueue(query, this.newId);
     this.claims = new PostgresClaims(query, this.transaction.bind(this));
     this.retention = new PostgresRetention(this.transaction.bind(this));
@@ -306,6 +310,20 @@ export class PostgresRunStore implements RunStore {
 
   unfinishedActions(): Promise<ActionRecord[]> {
     return this.actions.unfinished();
+  }
+
+  savePromotion(promotion: Omit<Promotion, "promotedAt">, now: Date): Promise<void> {
+    return this.promotions.save(promotion, now);
+  }
+
+  listPromotions(runId: string): Promise<Promotion[]> {
+    return this.promotions.list(runId);
+  }
+
+  forgetPromotion(
+    promotion: Pick<Promotion, "runId" | "registry" | "repository" | "tag">,
+  ): Promise<void> {
+    return this.promotions.forget(promotion);
   }
 
   instanceId(): Promise<string> {

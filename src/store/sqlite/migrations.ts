@@ -134,4 +134,18 @@ export const MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX sessions_by_last_seen ON sessions(last_seen_at);
    CREATE INDEX runs_by_retry_of ON runs(retry_of) WHERE retry_of IS NOT NULL;`,
+  // promotions: tags pushed for runs that passed, written before each push, so the
+  // registry's notification of a promotion is answered "promoted" instead of starting a run.
+  `CREATE TABLE promotions (
+     run_id TEXT NOT NULL REFERENCES runs(id),
+     registry TEXT NOT NULL,
+     repository TEXT NOT NULL,
+     tag TEXT NOT NULL,
+     digest TEXT NOT NULL,
+     pushed_digest TEXT,
+     promoted_at TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     PRIMARY KEY (run_id, registry, repository, tag)
+   );
+   CREATE INDEX promotions_by_tag ON promotions(registry, repository, tag, promoted_at);`,
 ];

@@ -1,22 +1,27 @@
 import type Database from "better-sqlite3";
 import { headKeyOf } from "../../sources/push-event.js";
 import type { AcceptItem, AcceptOutcome } from "../run-store.js";
+import type { SqlitePromotions } from "./sqlite-promotions.js";
 import type { Prepare } from "./sqlite-run-actions.js";
 import { imageKeyOf } from "../image-key-of.js";
 
 /**
  * Records deliveries' events and their queued runs in one transaction, in order: an item is
- * a duplicate when its head (headKeyOf) points at its dedupe key, else it moves the head.
+ * a duplicate when its head (headKeyOf) points at its dedupe key; it is promoted when it
+ * announces a promotion made since its head last moved (RunStore.accept); else it is
+ * written and moves the head.
  */
 export function acceptDeliveries(
   db: Database.Database,
   prepare: Prepare,
+  promotions: SqlitePromotions,
   newId: (now: number) => string,
   items: readonly AcceptItem[],
   now: Date,
 ): AcceptOutcome[] {
-  const findHead = prepare<[string], { dedupe_key: string; event_id: string }>(
-    "SELECT dedupe_key, event_id FROM heads WHERE head_key = ?",
+  const findHead = prepare<[string], { dedupe_key: string; event_id: string; received_at: string }>(
+    `SELECT h.dedupe_key, h.event_id, e.received_at FROM heads h JOIN events e ON e.id = h.event_id
+       WHERE h.head_key = ?`,
   );
   const moveHead = prepare(
     `INSERT INTO heads (head_key, dedupe_key, event_id) VALUES (?, ?, ?)
@@ -35,11 +40,20 @@ export function acceptDeliveries(
   );
   const at = now.toISOString();
   return db.transaction(() =>
-    items.map(({ event, dedupeKey, pipelines }): AcceptOutcome => {
+    items.map(({ event, dedupeKey, pipelines, promotedSince }): AcceptOutcome => {
       // In order: the second of two equal items in one batch finds the first as its head.
       const headKey = headKeyOf(event);
       const head = findHead.get(headKey);
       if (head?.dedupe_key === dedupeKey) return { kind: "duplicate", eventId: head.event_id };
+      const promotedBy = promotions.promotedBy({
+        registry: event.registry,
+        repository: event.repository,
+        tag: event.tag,
+        digest: event.digest ?? null,
+        after: head ? new Date(head.received_at) : null,
+        since: promotedSince ?? null,
+      });
+      if (promotedBy !== undefined) return { kind: "promoted", runId: promotedBy };
       const eventId = newId(now.getTime());
       insertEvent.run({
         id: eventId,

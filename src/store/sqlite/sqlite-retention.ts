@@ -33,6 +33,7 @@ export class SqliteRetention {
       const inIds = "IN (SELECT value FROM json_each(@ids))";
       this.prepare(`DELETE FROM run_logs WHERE run_id ${inIds}`).run(list);
       this.prepare(`DELETE FROM run_actions WHERE run_id ${inIds}`).run(list);
+      this.prepare(`DELETE FROM promotions WHERE run_id ${inIds}`).run(list);
       // A retry outlives the run it retried: it forgets the link.
       this.prepare(`UPDATE runs SET retry_of = NULL WHERE retry_of ${inIds}`).run(list);
       this.prepare(`DELETE FROM runs WHERE id ${inIds}`).run(list);

@@ -16,6 +16,7 @@ import type {
   HeldRun,
   Lease,
   PlannedAction,
+  Promotion,
   Pruned,
   RetentionPolicy,
   RunFilter,
@@ -33,6 +34,7 @@ import { lockSqliteFile, type FileLock } from "./lock-sqlite-file.js";
 import { migrateSqlite } from "./migrate-sqlite.js";
 import { RunStateCounts } from "./run-state-counts.js";
 import { acceptDeliveries } from "./sqlite-accept.js";
+import { SqlitePromotions } from "./sqlite-promotions.js";
 import { SqliteRunActions } from "./sqlite-run-actions.js";
 import { SqliteRunQueue } from "./sqlite-run-queue.js";
 import { SqliteSessions } from "./sqlite-sessions.js";
@@ -54,6 +56,7 @@ export class SqliteRunStore implements RunStore {
   private readonly newId = createIdGenerator();
   private readonly statements = new Map<string, Database.Statement>();
   private readonly actions: SqliteRunActions;
+  private readonly promotions: SqlitePromotions;
   private readonly queue: SqliteRunQueue;
   private readonly sessions: SqliteSessions;
   private readonly counts: RunStateCounts;
@@ -61,7 +64,14 @@ export class SqliteRunStore implements RunStore {
   private readonly retention: SqliteRetention;
   private readonly commit = new GroupCommit((items, now) =>
     this.run(() => {
-      const outcomes = acceptDeliveries(this.db, this.prepare, this.newId, items, now);
+      const outcomes = acceptDeliveries(
+        this.db,
+        this.prepare,
+        this.promotions,
+        this.newId,
+        items,
+        now,
+      );
       const created = outcomes.reduce(
         (n, o) => n + (o.kind === "recorded" ? o.runIds.length : 0),
         0,
@@ -91,6 +101,7 @@ export class SqliteRunStore implements RunStore {
       throw error;
     }
     this.actions = new SqliteRunActions(this.db, this.prepare);
+    this.promotions = new SqlitePromotions(this.prepare);
     this.queue = new SqliteRunQueue(this.prepare, this.newId);
     this.sessions = new SqliteSessions(this.prepare);
     this.claims = new SqliteClaims(this.db, this.prepare);
@@ -314,6 +325,20 @@ export class SqliteRunStore implements RunStore {
 
   unfinishedActions(): Promise<ActionRecord[]> {
     return this.run(() => this.actions.unfinished());
+  }
+
+  savePromotion(promotion: Omit<Promotion, "promotedAt">, now: Date): Promise<void> {
+    return this.run(() => this.promotions.save(promotion, now));
+  }
+
+  listPromotions(runId: string): Promise<Promotion[]> {
+    return this.run(() => this.promotions.list(runId));
+  }
+
+  forgetPromotion(
+    promotion: Pick<Promotion, "runId" | "registry" | "repository" | "tag">,
+  ): Promise<void> {
+    return this.run(() => this.promotions.forget(promotion));
   }
 
   instanceId(): Promise<string> {

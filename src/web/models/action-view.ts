@@ -22,6 +22,7 @@ const TONES: Record<ActionState, ActionView["state"]["tone"]> = {
   done: "ok",
   failed: "bad",
   refused: "error",
+  skipped: "waiting",
 };
 
 const LINK_LABELS = new Map<string, string>(

@@ -17,6 +17,7 @@ const values: TemplateValues = {
   pipeline: "web",
   registry: "127.0.0.1:5000",
   revision: "0123abc",
+  source: "https://git.example/acme/web",
 };
 
 describe("templates", () => {

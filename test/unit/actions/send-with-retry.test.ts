@@ -105,6 +105,32 @@ describe("sendWithRetry", () => {
     expect(result.sleeps).toEqual([5000]);
   });
 
+  it("honours a 429's retry_after in its body (Discord's seconds, to the millisecond)", async () => {
+    const limited = {
+      calls: 0,
+      send(): Promise<HttpResponse> {
+        limited.calls += 1;
+        return Promise.resolve(
+          limited.calls === 1
+            ? {
+                status: 429,
+                headers: { "retry-after": "3" },
+                body: '{"message":"You are being rate limited.","retry_after":3.217,"global":false}',
+              }
+            : { status: 204, headers: {}, body: "" },
+        );
+      },
+    };
+    const clock = fakeClock();
+    const response = await sendWithRetry(
+      { http: limited, clock, random: () => 0 },
+      request(),
+      POLICY,
+    );
+    expect(response.status).toBe(204);
+    expect(clock.sleeps).toEqual([3217]);
+  });
+
   it("stops at an answer the caller knows to be final, asking only of retryable answers", async () => {
     const http = scripted(500, 503);
     const asked: number[] = [];

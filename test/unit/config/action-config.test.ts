@@ -1,9 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../../../src/config/config-error.js";
 import { parseConfig } from "../../../src/config/load-config.js";
+import { AUTH, problemsOf } from "../../support/config-problems.js";
 
-const AUTH = "auth: { webhookTokens: [hook-token-1], apiToken: api-token-1 }\n";
 const JENKINS = "jenkins: { url: 'http://jenkins:8080', user: pushgate, token: t0ken-123 }\n";
 
 const withActions = (success: string, extra = JENKINS) =>
@@ -17,16 +16,6 @@ ${success
   .map((line) => `        ${line}`)
   .join("\n")}
 `;
-
-function problemsOf(text: string): readonly string[] {
-  try {
-    parseConfig(text, {});
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
 
 describe("action settings", () => {
   it("reads each kind with its defaults", () => {
@@ -115,7 +104,10 @@ describe("action settings", () => {
   });
 
   it.each([
-    ["- {}", "pipelines[0].on.success[0]: must be one action: jenkins, redeploy, slack or webhook"],
+    [
+      "- {}",
+      "pipelines[0].on.success[0]: must be one action: jenkins, redeploy, slack, teams, discord or webhook",
+    ],
     [
       "- webhook: { url: 'https://x', timeout: soon }",
       "pipelines[0].on.success[0].webhook.timeout: must be a duration",
@@ -251,10 +243,12 @@ describe("docs/actions.md", () => {
         HOOK_TOKEN: "hook-token",
         WATCHTOWER_TOKEN: "wt-token",
         SLACK_WEBHOOK_URL: "https://hooks.slack.com/x",
+        TEAMS_WORKFLOW_URL: "https://prod-1.westeurope.logic.azure.com/workflows/x",
+        DISCORD_WEBHOOK_URL: "https://discord.com/api/webhooks/1/x",
         EVENTS_KEY: "events-key",
       },
     );
-    expect(config.pipelines[0]?.on.success).toHaveLength(8);
+    expect(config.pipelines[0]?.on.success).toHaveLength(10);
     expect(config.pipelines[0]?.callback).toBe(true);
   });
 });

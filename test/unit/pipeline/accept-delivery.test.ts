@@ -267,3 +267,69 @@ describe("tags that name no image", () => {
     });
   });
 });
+
+describe("deliveries announcing a promotion", () => {
+  const TESTED = `sha256:${"5".repeat(64)}`;
+  const stable = (change: Partial<PushEvent> = {}): PushEvent => ({
+    source: "registry",
+    registry: "registry:5000", // an alias: the promotion is recorded under the configured name
+    repository: "team/app",
+    tag: "stable",
+    digest: TESTED,
+    pushedAt: new Date("2026-01-01T00:00:00Z"),
+    ...change,
+  });
+
+  async function promoted(dbPath: string, at: Date) {
+    const store = new SqliteRunStore(dbPath);
+    const [outcome] = await store.accept(
+      [
+        {
+          event: { ...stable({ tag: "v1" }), registry: "127.0.0.1:45999" },
+          dedupeKey: "v1",
+          pipelines: ["team"],
+        },
+      ],
+      at,
+    );
+    const runId = outcome?.kind === "recorded" ? (outcome.runIds[0] ?? "") : "";
+    await store.savePromotion(
+      {
+        runId,
+        registry: "127.0.0.1:45999",
+        repository: "team/app",
+        tag: "stable",
+        digest: TESTED,
+        pushedDigest: TESTED,
+      },
+      at,
+    );
+    await store.close();
+    return runId;
+  }
+
+  it("are answered promoted by the run, and neither recorded nor remembered as duplicates", async () => {
+    const dbPath = join(tempDir(), "pushgate.db");
+    const runId = await promoted(dbPath, new Date());
+    const intake = startIntake(dbPath);
+    const expected = { kind: "promoted", ignored: [`promoted by run ${runId}`] };
+    expect(await intake.accept([stable()])).toEqual(expected);
+    expect(await intake.accept([stable()])).toEqual(expected);
+    expect(await intake.accept([stable({ digest: `sha256:${"6".repeat(64)}` })])).toMatchObject({
+      kind: "queued",
+    });
+  });
+
+  it("without a digest (Docker Hub), count within limits.dedupeTtl of the promotion only", async () => {
+    const recent = join(tempDir(), "pushgate.db");
+    const runId = await promoted(recent, new Date(Date.now() - 60_000));
+    const { digest: _, ...undigested } = stable();
+    expect(await startIntake(recent).accept([undigested])).toEqual({
+      kind: "promoted",
+      ignored: [`promoted by run ${runId}`],
+    });
+    const old = join(tempDir(), "pushgate.db");
+    await promoted(old, new Date(Date.now() - 2 * 3_600_000));
+    expect(await startIntake(old).accept([undigested])).toMatchObject({ kind: "queued" });
+  });
+});

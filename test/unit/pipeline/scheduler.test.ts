@@ -56,7 +56,7 @@ function setUp(concurrency: number, pipelines: Limits[]) {
     lease: { owner: "test/1", engine: "unix:///test", ms: 30_000 },
     previousSelf: "",
     store,
-    executor: { execute, resume: execute },
+    executor: { execute, resume: execute, settle: () => Promise.resolve() },
     concurrency,
     pipelines,
     logger,
