@@ -19,7 +19,7 @@ const status = (change: Partial<CommitStatus> = {}): CommitStatus => ({
   phase: "passed",
   context: "pushgate/web",
   description: "Tests passed",
-  targetUrl: "https://pushgate.example/api/runs/01RUN",
+  targetUrl: "https://pushgate.example/runs/01RUN",
   ...change,
 });
 const forge = (url: string) => ({ url, token: "secret-token-1" });
@@ -73,7 +73,7 @@ describe("commit status calls", () => {
     });
     expect(JSON.parse(request.body ?? "")).toEqual({
       state: "success",
-      target_url: "https://pushgate.example/api/runs/01RUN",
+      target_url: "https://pushgate.example/runs/01RUN",
       description: "Tests passed",
       context: "pushgate/web",
     });
