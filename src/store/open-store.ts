@@ -2,7 +2,7 @@ import { hostname } from "node:os";
 import type { Config } from "../config/config.js";
 import { PostgresRunStore } from "./postgres/postgres-run-store.js";
 import type { RunStore } from "./run-store.js";
-import { SqliteRunStore } from "./sqlite/sqlite-run-store.js";
+import { SqliteThreadStore } from "./sqlite/sqlite-thread-store.js";
 
 export interface OpenStoreOptions {
   /** SQLite: hold the file's lock, as a server does (default true). */
@@ -13,7 +13,7 @@ export interface OpenStoreOptions {
 
 /**
  * Opens the store the config names: PostgreSQL at `store.url` (migrated under an advisory
- * lock, shared by replicas), else the SQLite file at `store.path`.
+ * lock, shared by replicas), else the SQLite file at `store.path`, in a thread of its own.
  */
 export async function openStore(
   config: Pick<Config, "store">,
@@ -27,7 +27,7 @@ export async function openStore(
       ...(options.onIdleError ? { onIdleError: options.onIdleError } : {}),
     });
   }
-  return new SqliteRunStore(path ?? "./data/pushgate.db", {
+  return SqliteThreadStore.open(path ?? "./data/pushgate.db", {
     exclusive: options.exclusive ?? true,
   });
 }
