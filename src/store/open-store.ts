@@ -1,6 +1,5 @@
 import { hostname } from "node:os";
 import type { Config } from "../config/config.js";
-import { PostgresRunStore } from "./postgres/postgres-run-store.js";
 import type { RunStore } from "./run-store.js";
 import { SqliteThreadStore } from "./sqlite/sqlite-thread-store.js";
 
@@ -21,6 +20,8 @@ export async function openStore(
 ): Promise<RunStore> {
   const { url, path, instance } = config.store;
   if (url !== undefined) {
+    // PostgreSQL's client is loaded only when a database is configured.
+    const { PostgresRunStore } = await import("./postgres/postgres-run-store.js");
     return PostgresRunStore.open({
       url,
       instance: instance ?? hostname(),
