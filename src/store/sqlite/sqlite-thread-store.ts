@@ -1,3 +1,5 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
 import { Worker } from "node:worker_threads";
 import type { RunStore } from "../run-store.js";
 import { StoreUnavailableError } from "../store-unavailable-error.js";
@@ -48,6 +50,8 @@ export class SqliteThreadStore {
    * file's lock until closed (a second pushgate on it refuses to start: StoreInUseError).
    */
   static async open(path: string, options: { exclusive?: boolean } = {}): Promise<RunStore> {
+    // The file's folder first, as SqliteRunStore makes it: the lock file goes beside it.
+    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
     const lock = options.exclusive && path !== ":memory:" ? lockSqliteFile(path) : undefined;
     const thread = new SqliteThreadStore(startThread({ path }), lock);
     // The thread's first answer (id 0): the store opened, and the names of its methods.
