@@ -31,10 +31,10 @@ RUN npm run build && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
 
 # --- run: production dependencies and the compiled code only ---
 FROM ${NODE_IMAGE}
-# The V8 limits keep the resident size near 115 MB (110 MiB) under a webhook burst (bench/README.md);
+# The V8 limits keep the resident size down under a webhook burst (bench/README.md);
 # pushgate itself retains about 25 MB of heap. Override with -e NODE_OPTIONS=...
 ENV NODE_ENV=production \
-    NODE_OPTIONS="--max-old-space-size=256 --max-semi-space-size=2" \
+    NODE_OPTIONS="--max-old-space-size=256 --max-semi-space-size=1" \
     PUSHGATE_CONFIG=/config/pushgate.yml \
     PUSHGATE_IN_IMAGE=1 \
     PORT=8080

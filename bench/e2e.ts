@@ -78,7 +78,6 @@ async function throughPushgate(
     `listen: { host: 127.0.0.1, port: ${port} }
 store: { path: ${JSON.stringify(join(dir, "pushgate.db"))} }
 auth: { webhookTokens: [${TOKEN}], apiToken: bench-api-token }
-log: { level: warn }
 docker: { concurrency: ${PARALLEL} }
 jenkins: { url: "${jenkins.url}", user: pushgate, token: ${JENKINS_TOKEN} }
 pipelines:

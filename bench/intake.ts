@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { freePort } from "../test/support/ports.js";
+import type { BenchImage } from "./images.js";
 import { answers, rssMiB, startProcess } from "./processes.js";
 import { loadWithWrk, type LoadResult } from "./wrk.js";
 
@@ -17,13 +18,28 @@ const CONNECTIONS = 16;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP_SECONDS = 2;
 
-export interface IntakeFigures {
-  webhook: LoadResult;
-  pushgate: LoadResult;
-  pushgateRecorded: number;
+export interface PushgateIntake {
+  result: LoadResult;
+  recorded: number;
   rssIdleMiB: number;
   rssLoadedMiB: number;
   rssPeakMiB: number;
+}
+
+export interface IntakeFigures {
+  webhook: LoadResult;
+  /** The default configuration (log level info), queue paused. */
+  pushgate: PushgateIntake;
+  /** The same with `log: { level: warn }`: what one request line costs. */
+  quiet: PushgateIntake;
+  /** Queue running: 2 tests at a time, one after the other, while the load comes in. */
+  busy: PushgateIntake & { testsDone: number };
+}
+
+/** What the "tests running" scenario keeps busy: tests of about 1.5 s printing output. */
+export interface BusyWork {
+  registry: string;
+  images: BenchImage[];
 }
 
 async function benchWebhook(dir: string): Promise<LoadResult> {
@@ -72,19 +88,57 @@ async function benchWebhook(dir: string): Promise<LoadResult> {
   }
 }
 
-async function benchPushgate(dir: string): Promise<Omit<IntakeFigures, "webhook">> {
+/** The pipelines of the "tests running" scenario, besides the one the load matches. */
+function busyPipeline(busy: BusyWork): string {
+  return `  - name: busy
+    match: { repository: "${busy.registry}/bench/busy" }
+    test:
+      command: [sh, -c, "i=0; while [ $i -lt 100 ]; do echo output line $i; i=$((i+1)); sleep 0.01; done"]
+      timeout: 60s
+`;
+}
+
+/** A registry notification of the pushes of `images`, as the registry sends them. */
+function registryEnvelope(busy: BusyWork): string {
+  return JSON.stringify({
+    events: busy.images.map((image) => ({
+      id: `busy-${image.tag}`,
+      timestamp: new Date().toISOString(),
+      action: "push",
+      target: {
+        mediaType: "application/vnd.docker.distribution.manifest.v2+json",
+        repository: image.repository,
+        tag: image.tag,
+        digest: image.digest,
+      },
+      request: { host: busy.registry },
+      actor: { name: "bench" },
+    })),
+  });
+}
+
+/**
+ * pushgate as `npm start` runs it on the example's settings (log level info, SQLite with
+ * synchronous FULL), loaded by wrk. `quiet`: log level warn. Without `busy` the queue is
+ * paused; with it, the busy pushes are queued first and run 2 at a time (docker.concurrency
+ * 2, the default) while the load comes in, so intake shares the process with running tests.
+ */
+async function benchPushgate(
+  dir: string,
+  options: { quiet?: boolean; busy?: BusyWork },
+): Promise<PushgateIntake & { testsDone: number }> {
   const port = await freePort();
-  const dbPath = join(dir, "pushgate.db");
+  const dbPath = join(dir, `pushgate-${Date.now().toString(36)}.db`);
+  const { busy } = options;
   writeFileSync(
     join(dir, "pushgate.yml"),
     `listen: { host: 127.0.0.1, port: ${port} }
 store: { path: ${JSON.stringify(dbPath)} }
 auth: { webhookTokens: [${TOKEN}], apiToken: bench-api-token }
-log: { level: warn }
-# The queue is paused while loading: room for every push the load sends.
+${options.quiet ? "log: { level: warn }\n" : ""}# Room for every push the load sends.
 limits: { backlog: 10000000 }
 pipelines:
-  - name: bench
+${busy ? busyPipeline(busy) : ""}  - name: bench
     match: { repository: "bench/*" }
 `,
   );
@@ -93,44 +147,66 @@ pipelines:
     env: { ...process.env, PUSHGATE_CONFIG: join(dir, "pushgate.yml") },
     ready: () => answers(`${base}/healthz`),
   });
-  try {
-    // Tests wait: the benchmark measures intake, not the engine pulling what it queued.
-    const paused = await fetch(`${base}/api/queue/pause`, {
-      method: "POST",
-      headers: { authorization: "Bearer bench-api-token" },
+  const api = (path: string, init: RequestInit = {}) =>
+    fetch(`${base}${path}`, {
+      ...init,
+      headers: { authorization: "Bearer bench-api-token", ...init.headers },
     });
-    if (!paused.ok) throw new Error(`pausing the queue answered ${paused.status}`);
+  try {
+    if (busy) {
+      const queued = await fetch(`${base}/dockerregistry-webhook/${TOKEN}/notify`, {
+        method: "POST",
+        headers: { "content-type": "application/vnd.docker.distribution.events.v1+json" },
+        body: registryEnvelope(busy),
+      });
+      if (queued.status !== 202)
+        throw new Error(`queueing the busy pushes answered ${queued.status}`);
+    } else {
+      // Tests wait: the benchmark measures intake, not the engine pulling what it queued.
+      const paused = await api("/api/queue/pause", { method: "POST" });
+      if (!paused.ok) throw new Error(`pausing the queue answered ${paused.status}`);
+    }
     await new Promise((r) => setTimeout(r, 1000));
     const rssIdleMiB = rssMiB(pushgate.child.pid);
     const url = `${base}/dockerhub-webhook/${TOKEN}/notify`;
-    const warm = await loadWithWrk({
-      url,
-      dir,
-      repository: REPOSITORY,
-      connections: CONNECTIONS,
-      seconds: WARMUP_SECONDS,
-    });
-    const result = await loadWithWrk({
-      url,
-      dir,
-      repository: REPOSITORY,
-      connections: CONNECTIONS,
-      seconds: SECONDS,
-    });
+    const load = { url, dir, repository: REPOSITORY, connections: CONNECTIONS };
+    const doneBefore = busy ? busyDone(dbPath) : 0;
+    const warm = await loadWithWrk({ ...load, seconds: WARMUP_SECONDS });
+    const result = await loadWithWrk({ ...load, seconds: SECONDS });
     const rssLoadedMiB = rssMiB(pushgate.child.pid);
     const rssPeakMiB = rssMiB(pushgate.child.pid, "VmHWM");
+    const testsDone = busy ? busyDone(dbPath) - doneBefore : 0;
     const db = new Database(dbPath, { readonly: true });
-    const recorded = (db.prepare("SELECT count(*) AS n FROM runs").get() as { n: number }).n;
+    const recorded = (
+      db.prepare("SELECT count(*) AS n FROM runs WHERE pipeline = 'bench'").get() as { n: number }
+    ).n;
     db.close();
     return {
-      pushgate: result,
-      pushgateRecorded: recorded - (warm.requests - warm.errors),
+      result,
+      recorded: recorded - (warm.requests - warm.errors),
       rssIdleMiB,
       rssLoadedMiB,
       rssPeakMiB,
+      testsDone,
     };
   } finally {
     await pushgate.stop();
+  }
+}
+
+/** How many busy runs have finished so far (read from the file, as another process may). */
+function busyDone(dbPath: string): number {
+  const db = new Database(dbPath, { readonly: true });
+  try {
+    return (
+      db
+        .prepare(
+          "SELECT count(*) AS n FROM runs WHERE pipeline = 'busy' AND state IN ('passed', 'failed', 'errored')",
+        )
+        .get() as { n: number }
+    ).n;
+  } finally {
+    db.close();
   }
 }
 
@@ -143,9 +219,11 @@ export function startArguments(): string[] {
   return args;
 }
 
-export async function benchIntake(): Promise<IntakeFigures> {
+export async function benchIntake(busy: BusyWork): Promise<IntakeFigures> {
   const dir = mkdtempSync(join(tmpdir(), "pushgate-bench-intake-"));
   const webhook = await benchWebhook(dir);
-  const rest = await benchPushgate(dir);
-  return { webhook, ...rest };
+  const pushgate = await benchPushgate(dir, {});
+  const quiet = await benchPushgate(dir, { quiet: true });
+  const busyFigures = await benchPushgate(dir, { busy });
+  return { webhook, pushgate, quiet, busy: busyFigures };
 }

@@ -1,4 +1,3 @@
-import { CopyRefusedError, copySqliteToPostgres } from "../store/copy-sqlite-to-postgres.js";
 import { StoreInUseError } from "../store/sqlite/lock-sqlite-file.js";
 import { EXIT_USAGE } from "./check-config.js";
 
@@ -26,6 +25,9 @@ export async function migrateStore(args: readonly string[], io: Io): Promise<num
     );
     return EXIT_USAGE;
   }
+  // PostgreSQL's client is loaded only by the commands that use it.
+  const { CopyRefusedError, copySqliteToPostgres } =
+    await import("../store/copy-sqlite-to-postgres.js");
   try {
     const copied = await copySqliteToPostgres(from, to);
     io.stdout.write(

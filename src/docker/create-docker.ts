@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
-import Dockerode from "dockerode";
+import type Dockerode from "dockerode";
 import type { DockerTlsFiles } from "../config/config.js";
+import { loadDockerode } from "./load-dockerode.js";
 
 /**
  * A Dockerode client for `docker.host` as configured (unix://, npipe://, tcp://, http://,
@@ -9,6 +10,7 @@ import type { DockerTlsFiles } from "../config/config.js";
  * an engine started with --tlsverify, pushgate shows the client certificate `cert`/`key`.
  */
 export function createDocker(host: string, tls?: DockerTlsFiles): Dockerode {
+  const Dockerode = loadDockerode();
   const url = new URL(host);
   switch (url.protocol) {
     case "unix:":

@@ -1,6 +1,7 @@
-import { createServer, type Server } from "node:http";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Express } from "express";
+import { createExpressServer } from "./create-express-server.js";
 
 /** How long open connections get to finish their request once the server stops listening. */
 const CLOSE_CONNECTIONS_MS = 2000;
@@ -10,7 +11,7 @@ export async function listen(
   app: Express,
   at: { host: string; port: number },
 ): Promise<{ server: Server; url: string }> {
-  const server = createServer(app);
+  const server = createExpressServer(app);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

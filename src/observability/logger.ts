@@ -1,5 +1,6 @@
 import winston from "winston";
-import { redactSecrets } from "./redact-secrets.js";
+import { BufferedLines } from "./buffered-lines.js";
+import { formatLogLine } from "./format-log-line.js";
 
 export type Logger = winston.Logger;
 
@@ -11,38 +12,18 @@ export interface LoggerOptions {
   stream?: NodeJS.WritableStream;
 }
 
-const MESSAGE = Symbol.for("message");
-
 /**
  * JSON lines, one per event. Redaction runs on the finished line, so a secret is caught
- * wherever it hides: a message, a field, an error's text, a URL.
+ * wherever it hides: a message, a field, an error's text, a URL. A line costs a few
+ * microseconds: there is one per request (bench/README.md).
  */
 export function createLogger({ level, secrets, stream }: LoggerOptions): Logger {
-  const redact = winston.format((info) => {
-    const line = (info as Record<symbol, unknown>)[MESSAGE];
-    if (typeof line === "string") {
-      (info as Record<symbol, unknown>)[MESSAGE] = redactSecrets(line, secrets);
-    }
-    return info;
-  });
-  // winston formats a line before its transports drop it for its level: drop it first, so a
-  // debug line costs next to nothing at level info (there is one per webhook).
-  const levels: Record<string, number> = winston.config.npm.levels;
-  const threshold = levels[level] ?? levels.info ?? 2;
-  const enabled = winston.format((info) => ((levels[info.level] ?? 0) <= threshold ? info : false));
   return winston.createLogger({
     level,
-    format: winston.format.combine(
-      enabled(),
-      winston.format.timestamp(),
-      winston.format.errors({ stack: false }),
-      winston.format.json(),
-      redact(),
-    ),
+    format: formatLogLine(level, secrets),
     transports: [
-      stream
-        ? new winston.transports.Stream({ stream })
-        : new winston.transports.Console({ stderrLevels: [] }),
+      // A stream given (tests, tools) gets each line as it is written.
+      stream ? new winston.transports.Stream({ stream }) : new BufferedLines(),
     ],
   });
 }

@@ -1,4 +1,6 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { createRequire } from "node:module";
+import type * as Prometheus from "prom-client";
+import { deferModule } from "../defer-module.js";
 import type { RunMoved } from "../pipeline/move-run.js";
 
 /** What the gauges read when Prometheus scrapes. */
@@ -8,6 +10,13 @@ export interface MetricsSources {
   /** Runs whose test container is running. */
   testing: () => Promise<number>;
 }
+
+const require = createRequire(import.meta.url);
+// prom-client's process metrics load OpenTelemetry's API (about 7 MB) for exemplars, which
+// pushgate does not enable: it is loaded only if ever used.
+deferModule(require, createRequire(require.resolve("prom-client")).resolve("@opentelemetry/api"));
+const { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } =
+  require("prom-client") as typeof Prometheus;
 
 const VERDICTS = new Set(["passed", "failed", "errored"]);
 const FINAL = new Set([...VERDICTS, "cancelled", "superseded"]);
@@ -20,12 +29,12 @@ const STEP_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800
  */
 export class Metrics {
   readonly registry = new Registry();
-  private readonly webhooks: Counter<"source" | "status">;
-  private readonly runs: Counter<"pipeline" | "state">;
-  private readonly steps: Histogram<"step">;
-  private readonly actions: Counter<"kind" | "state">;
-  private readonly wrongTokens: Counter;
-  private readonly lockouts: Counter;
+  private readonly webhooks: Prometheus.Counter<"source" | "status">;
+  private readonly runs: Prometheus.Counter<"pipeline" | "state">;
+  private readonly steps: Prometheus.Histogram<"step">;
+  private readonly actions: Prometheus.Counter<"kind" | "state">;
+  private readonly wrongTokens: Prometheus.Counter;
+  private readonly lockouts: Prometheus.Counter;
 
   constructor(sources: MetricsSources) {
     const registers = [this.registry];

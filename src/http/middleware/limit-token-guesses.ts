@@ -1,8 +1,14 @@
 import type { RequestHandler, Response } from "express";
-import { RateLimiterMemory } from "rate-limiter-flexible";
+import { createRequire } from "node:module";
+import type { RateLimiterMemory as MemoryLimiter } from "rate-limiter-flexible";
 import { formatDuration } from "../../config/format-duration.js";
 import type { Logger } from "../../observability/logger.js";
 import { HttpError } from "../http-error.js";
+
+/** The in-memory limiter alone: the package's index loads every backend it has (about 9 MB). */
+const RateLimiterMemory = createRequire(import.meta.url)(
+  "rate-limiter-flexible/lib/RateLimiterMemory.js",
+) as typeof MemoryLimiter;
 
 export interface TokenGuessOptions {
   logger: Logger;
