@@ -175,6 +175,8 @@ export function createRunExecutor(deps: ExecuteRunDeps): RunExecutor {
     } catch (error) {
       if (!signal.aborted) tested = erroredBy(error, log);
     } finally {
+      // The pending status has until the test container is gone, as long as it ever had.
+      await Promise.race([pendingSent, containersGone()]);
       pendingOver.abort(new Error("the test is over"));
       await pendingSent;
       await services.remove();
