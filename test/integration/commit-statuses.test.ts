@@ -103,7 +103,7 @@ async function actionsOf(runId: string): Promise<ActionJson[]> {
 const ofRun = (standin: ForgeStandin, sha: string, runId: string) =>
   standin
     .statusesOf(REPO, sha)
-    .filter((s) => s.target_url === `https://pushgate.example/api/runs/${runId}`);
+    .filter((s) => s.target_url === `https://pushgate.example/runs/${runId}`);
 
 describe("commit statuses", () => {
   it("a labelled image that passes: pending, then success, on GitHub, GitLab and Gitea, with the run's link; a 502 is retried", async () => {

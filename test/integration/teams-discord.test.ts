@@ -70,13 +70,13 @@ describe("Teams and Discord", () => {
       {
         type: "Action.OpenUrl",
         title: "Open the run",
-        url: `https://pushgate.example/api/runs/${runId}`,
+        url: `https://pushgate.example/runs/${runId}`,
       },
     ]);
     const [embed] = discord.messages.at(-1)?.embeds ?? [];
     expect(embed).toMatchObject({
       title: "acme/web:v1 failed",
-      url: `https://pushgate.example/api/runs/${runId}`,
+      url: `https://pushgate.example/runs/${runId}`,
       description: "exit code 3",
       color: 0xe01e5a,
     });
