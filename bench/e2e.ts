@@ -24,8 +24,11 @@ const CONCURRENT = Number(process.env.BENCH_E2E_CONCURRENT ?? 50);
 /** Tests at once, for pushgate (docker.concurrency) and the CLI (parallel shells) alike. */
 export const PARALLEL = 4;
 
+/** Medians, in ms, of where a pushgate push's time went (one by one), from its run record. */
+export type Breakdown = [name: string, medianMs: number][];
+
 export interface E2eFigures {
-  pushgate: { medianMs: number; p95Ms: number; concurrentWallMs: number };
+  pushgate: { medianMs: number; p95Ms: number; concurrentWallMs: number; breakdown: Breakdown };
   cli: { medianMs: number; p95Ms: number; concurrentWallMs: number };
   pushes: number;
   concurrent: number;
@@ -97,17 +100,22 @@ pipelines:
       method: "POST",
       headers: { "content-type": "application/vnd.docker.distribution.events.v1+json" },
       body: envelope(registry, image),
-    }).then((r) => {
+    }).then(async (r) => {
       if (r.status !== 202) throw new Error(`pushgate answered ${r.status}`);
+      return ((await r.json()) as { runs: string[] }).runs[0] ?? "";
     });
   try {
     const times: number[] = [];
+    const pushes: Push[] = [];
     for (const image of sequential) {
+      const sentAt = Date.now();
       const started = now();
-      await notify(image);
+      const runId = await notify(image);
       await waitForTrigger(jenkins, image.tag);
       times.push(now() - started);
+      pushes.push({ runId, sentAt, triggeredAt: Date.now() });
     }
+    const breakdown = await breakdownOf(base, pushes.slice(1));
     const started = now();
     await Promise.all(concurrent.map(notify));
     await Promise.all(concurrent.map((image) => waitForTrigger(jenkins, image.tag)));
@@ -116,10 +124,55 @@ pipelines:
       medianMs: percentile(measured, 50),
       p95Ms: percentile(measured, 95),
       concurrentWallMs: now() - started,
+      breakdown,
     };
   } finally {
     await pushgate.stop();
   }
+}
+
+/** A push one by one: its run, when its webhook was sent and when Jenkins was triggered. */
+interface Push {
+  runId: string;
+  sentAt: number;
+  triggeredAt: number;
+}
+
+interface StepView {
+  startedAt: string;
+  finishedAt?: string;
+  ms?: number;
+}
+
+/**
+ * Where the time of each push went, from its run record (GET /api/runs/<id>): intake (the
+ * webhook sent → the run recorded), the queue (recorded → claimed, the pull started), the
+ * pull, the move to testing, the test container's parts, and the test's exit → Jenkins
+ * triggered (verdict stored, actions planned, the trigger sent). The container's removal
+ * overlaps the last; it is shown apart. Medians of each part, so they need not add up.
+ */
+async function breakdownOf(base: string, pushes: Push[]): Promise<Breakdown> {
+  const parts = new Map<string, number[]>();
+  const add = (name: string, ms: number | undefined) => {
+    if (ms !== undefined && Number.isFinite(ms)) parts.set(name, [...(parts.get(name) ?? []), ms]);
+  };
+  const at = (iso: string | undefined) => (iso ? new Date(iso).getTime() : Number.NaN);
+  for (const push of pushes) {
+    const answer = await fetch(`${base}/api/runs/${push.runId}`, {
+      headers: { authorization: "Bearer bench-api-token" },
+    });
+    const run = (await answer.json()) as { createdAt: string; steps: Record<string, StepView> };
+    const { steps } = run;
+    add("webhook → run recorded", at(run.createdAt) - push.sentAt);
+    add("queue (recorded → pull starts)", at(steps.pull?.startedAt) - at(run.createdAt));
+    add("pull (pull, inspect)", steps.pull?.ms);
+    add("pulled → test starts", at(steps.test?.startedAt) - at(steps.pull?.finishedAt));
+    for (const part of ["create", "start", "wait"]) add(`test.${part}`, steps[`test.${part}`]?.ms);
+    add("test exit → Jenkins triggered", push.triggeredAt - at(steps.test?.finishedAt));
+    add("whole push", push.triggeredAt - push.sentAt);
+    add("test.remove (overlapping the above)", steps["test.remove"]?.ms);
+  }
+  return [...parts].map(([name, values]) => [name, percentile(values, 50)]);
 }
 
 /** The shell a user would write instead: pull, run the test, tell Jenkins. */

@@ -216,7 +216,9 @@ export function startArguments(): string[] {
   // `exec node ...`: npm's shell gives way to node, so a signal to npm reaches pushgate.
   const [command, ...args] = pkg.scripts.start.replace(/^exec\s+/, "").split(/\s+/);
   if (command !== "node") throw new Error(`npm start does not run node: ${pkg.scripts.start}`);
-  return args;
+  // Another build of pushgate (an earlier commit's, to compare), started the same way.
+  const main = process.env.BENCH_PUSHGATE_MAIN;
+  return main ? args.map((arg) => (arg === "dist/main.js" ? main : arg)) : args;
 }
 
 export async function benchIntake(busy: BusyWork): Promise<IntakeFigures> {

@@ -159,6 +159,8 @@ function printEndToEnd(e2e: E2eFigures): void {
   console.log(
     `ratio pushgate/CLI: median ${fixed(median, 2)} (target: <= 0.8), ${e2e.concurrent} at once ${fixed(wall, 2)} (target: <= 0.9)`,
   );
+  console.log(`where a pushgate push's time goes (one by one, medians from the run records)`);
+  for (const [name, ms] of e2e.pushgate.breakdown) console.log(row([name, fixed(ms, 1)], [40, 8]));
 }
 
 function printReplicas(figures: ReplicaFigures): void {

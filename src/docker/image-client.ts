@@ -16,6 +16,8 @@ export interface PulledImage {
   id: string;
   /** The registry's manifest digest that was pulled, when the registry told it. */
   digest?: string;
+  /** What the image says of itself, read by the same inspect that found its ID. */
+  facts?: ImageFacts;
 }
 
 /** What a run needs to know about an image before starting it. */
@@ -73,7 +75,7 @@ export class ImageClient {
       const info = await this.inspect(pulled, options.signal);
       const repoDigest = info.RepoDigests?.find((d) => d.startsWith(`${target.repository}@`));
       const found = digest ?? repoDigest?.slice(target.repository.length + 1);
-      return { id: info.Id, ...(found ? { digest: found } : {}) };
+      return { id: info.Id, ...(found ? { digest: found } : {}), facts: factsOf(info) };
     } catch (error) {
       throw dockerFailure(`inspect of ${pulled}`, error, this.calls.host);
     }
@@ -81,21 +83,7 @@ export class ImageClient {
 
   async facts(imageId: string, signal?: AbortSignal): Promise<ImageFacts> {
     try {
-      const { Config } = await this.inspect(imageId, signal);
-      const labels = Config.Labels ?? {};
-      const first = (names: readonly string[]) =>
-        names.map((name) => labels[name]).find((value) => value !== undefined && value !== "");
-      const command = labels[TEST_COMMAND_LABEL];
-      const compose = labels[TEST_COMPOSE_LABEL];
-      const url = first(SOURCE_URL_LABELS);
-      const revision = first(REVISION_LABELS);
-      return {
-        hasCommand: (Config.Cmd?.length ?? 0) > 0 || (Config.Entrypoint?.length ?? 0) > 0,
-        ...(command !== undefined ? { testCommandLabel: command } : {}),
-        ...(compose !== undefined ? { testComposeLabel: compose } : {}),
-        workingDir: Config.WorkingDir || "/",
-        source: { ...(url ? { url } : {}), ...(revision ? { revision } : {}) },
-      };
+      return factsOf(await this.inspect(imageId, signal));
     } catch (error) {
       throw dockerFailure(`inspect of ${imageId}`, error, this.calls.host);
     }
@@ -109,4 +97,22 @@ export class ImageClient {
       signal,
     );
   }
+}
+
+/** What a run needs to know of an image, from its inspect. */
+function factsOf({ Config }: Dockerode.ImageInspectInfo): ImageFacts {
+  const labels = Config.Labels ?? {};
+  const first = (names: readonly string[]) =>
+    names.map((name) => labels[name]).find((value) => value !== undefined && value !== "");
+  const command = labels[TEST_COMMAND_LABEL];
+  const compose = labels[TEST_COMPOSE_LABEL];
+  const url = first(SOURCE_URL_LABELS);
+  const revision = first(REVISION_LABELS);
+  return {
+    hasCommand: (Config.Cmd?.length ?? 0) > 0 || (Config.Entrypoint?.length ?? 0) > 0,
+    ...(command !== undefined ? { testCommandLabel: command } : {}),
+    ...(compose !== undefined ? { testComposeLabel: compose } : {}),
+    workingDir: Config.WorkingDir || "/",
+    source: { ...(url ? { url } : {}), ...(revision ? { revision } : {}) },
+  };
 }

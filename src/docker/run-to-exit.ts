@@ -23,10 +23,14 @@ export async function runToExit(
   options: {
     timeoutMs: number;
     onOutput: (stream: "stdout" | "stderr", data: Buffer) => void;
+    /** Told when the start (attach, start) and the wait (to the exit and its state) begin and end. */
+    timer?: { start(step: string): void; finish(step: string): void };
   },
   calls: EngineCalls,
   signal: AbortSignal,
 ): Promise<TestResult> {
+  const { timer } = options;
+  timer?.start("test.start");
   // The call ends when the stream is handed over; the stream lasts as long as the test.
   const attached = await calls.run(
     "attach test container",
@@ -37,11 +41,15 @@ export async function runToExit(
     const outputDone = demuxStream(attached, options.onOutput);
     signal.throwIfAborted();
     await calls.run("start test container", (abortSignal) => container.start({ abortSignal }));
+    timer?.finish("test.start");
+    timer?.start("test.wait");
     const { exitCode, timedOut } = await waitForExit(container, options.timeoutMs, calls, signal);
-    await Promise.race([outputDone, new Promise((r) => setTimeout(r, OUTPUT_GRACE_MS))]);
-    const { State } = await calls.run("inspect test container", (abortSignal) =>
-      container.inspect({ abortSignal }),
-    );
+    // The last output and the exit's state (OOM or not) are awaited together.
+    const [{ State }] = await Promise.all([
+      calls.run("inspect test container", (abortSignal) => container.inspect({ abortSignal })),
+      Promise.race([outputDone, new Promise((r) => setTimeout(r, OUTPUT_GRACE_MS).unref())]),
+    ]);
+    timer?.finish("test.wait");
     return { exitCode, timedOut, oomKilled: State.OOMKilled };
   } finally {
     (attached as { destroy?: () => void }).destroy?.();

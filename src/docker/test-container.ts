@@ -25,13 +25,27 @@ export interface TestContainerSpec {
   lockdown: TestLockdown;
   timeoutMs: number;
   onOutput: (stream: "stdout" | "stderr", data: Buffer) => void;
+  /** Told when each part of the container's life starts and ends: create, start, wait, remove. */
+  timer?: StepTimer;
+  /**
+   * Given the removal of a container whose test ended, instead of waiting for it: the caller
+   * acts on the verdict meanwhile and waits for the removal itself. A test that failed to run
+   * or was aborted has its container removed before `run` settles, as without.
+   */
+  removeLater?: (removal: Promise<void>) => void;
+}
+
+/** Times the parts of a test container's life (a run's StepClock). */
+export interface StepTimer {
+  start(step: string): void;
+  finish(step: string): void;
 }
 
 /**
  * Runs an image's tests in a locked-down container: no network unless configured, no
  * privileges, every capability dropped, no-new-privileges, capped memory/CPU/pids, a
  * timeout, and the pipeline's runtime, read-only root and user. The container is removed
- * on every path.
+ * on every path: before `run` settles, or, with `removeLater`, by the removal it is given.
  */
 export class TestContainer {
   constructor(
@@ -41,12 +55,16 @@ export class TestContainer {
 
   async run(spec: TestContainerSpec, signal: AbortSignal): Promise<TestResult> {
     const { calls } = this;
+    const timer = spec.timer ?? { start: () => undefined, finish: () => undefined };
     let container: Dockerode.Container | undefined;
+    let result: TestResult | undefined;
     try {
       // Creating and connecting are not cut short by a cancel (the signal is checked before
       // them): what the engine did must be known to be undone.
       signal.throwIfAborted();
+      timer.start("test.create");
       container = await createContainer(this.docker, calls, "test container", createOptions(spec));
+      timer.finish("test.create");
       const { id } = container;
       if (spec.servicesNetwork && spec.network !== "none") {
         const network = this.docker.getNetwork(spec.servicesNetwork);
@@ -56,12 +74,22 @@ export class TestContainer {
           return network.connect(Object.assign(options, { abortSignal }));
         });
       }
-      return await runToExit(container, spec, calls, signal);
+      result = await runToExit(container, { ...spec, timer }, calls, signal);
+      return result;
     } catch (error) {
       if (signal.aborted) throw signal.reason;
       throw dockerFailure("the test container", error, calls.host);
     } finally {
-      if (container) await removeContainer(container, calls).catch(() => undefined);
+      if (container) {
+        timer.start("test.remove");
+        // A removal that fails leaves the container to the reaper (it carries the run's labels).
+        const removal = removeContainer(container, calls).then(
+          () => timer.finish("test.remove"),
+          () => undefined,
+        );
+        if (result && spec.removeLater) spec.removeLater(removal);
+        else await removal;
+      }
     }
   }
 }

@@ -69,7 +69,11 @@ export interface RunExecutor {
  * errored instead of starting again. Containers and networks are removed on every path.
  */
 export function createRunExecutor(deps: ExecuteRunDeps): RunExecutor {
-  const contextOf = (run: RunRecord, testOver?: () => void) => {
+  const contextOf = (
+    run: RunRecord,
+    testOver?: () => void,
+    containersGone?: () => Promise<void>,
+  ) => {
     const log = deps.logger.child({
       runId: run.id,
       pipeline: run.pipeline,
@@ -86,6 +90,7 @@ export function createRunExecutor(deps: ExecuteRunDeps): RunExecutor {
       log,
       ...(deps.performActions ? { performActions: deps.performActions } : {}),
       testOver,
+      ...(containersGone ? { containersGone } : {}),
     };
     return { log, move, pipeline, finish };
   };
@@ -95,7 +100,13 @@ export function createRunExecutor(deps: ExecuteRunDeps): RunExecutor {
     signal: AbortSignal,
     testOver?: () => void,
   ): Promise<void> => {
-    const { log, move, pipeline, finish } = contextOf(run, testOver);
+    // The test container is removed while the verdict is stored and acted on; the run takes
+    // its final state, and this returns, only once it is gone.
+    const removals: Promise<void>[] = [];
+    const containersGone = async (): Promise<void> => {
+      await Promise.all(removals);
+    };
+    const { log, move, pipeline, finish } = contextOf(run, testOver, containersGone);
     const steps = new StepClock(run.steps);
     const { attempt } = run;
     if (attempt > deps.maxAttempts) {
@@ -126,7 +137,8 @@ export function createRunExecutor(deps: ExecuteRunDeps): RunExecutor {
         timeoutMs: deps.pullTimeoutMs,
       };
       const pulled = await pullRunImages(run.event, pipeline, { ...pulls, signal });
-      const facts = await deps.images.facts(pulled.image.id, signal);
+      // The pull's own inspect read them; a second one is asked only of a client without.
+      const facts = pulled.image.facts ?? (await deps.images.facts(pulled.image.id, signal));
       steps.finish("pull");
       const digest = pulled.image.digest ? { imageDigest: pulled.image.digest } : {};
       const known = runSourceOf(facts.source, pipeline, run.event, pulled.image.digest);
@@ -156,12 +168,15 @@ export function createRunExecutor(deps: ExecuteRunDeps): RunExecutor {
           pulls,
           output,
           steps,
+          removeLater: (removal) => removals.push(removal),
         },
         signal,
       );
     } catch (error) {
       if (!signal.aborted) tested = erroredBy(error, log);
     } finally {
+      // The pending status has until the test container is gone, as long as it ever had.
+      await Promise.race([pendingSent, containersGone()]);
       pendingOver.abort(new Error("the test is over"));
       await pendingSent;
       await services.remove();
@@ -185,7 +200,12 @@ export function createRunExecutor(deps: ExecuteRunDeps): RunExecutor {
       if (ended && to !== "queued") await settle(run.id, shutdownOnly(signal));
       return;
     }
-    await finishRun({ runId: run.id, from: state, steps, ...tested }, finish, shutdownOnly(signal));
+    try {
+      const finished = { runId: run.id, from: state, steps, ...tested };
+      await finishRun(finished, finish, shutdownOnly(signal));
+    } finally {
+      await containersGone();
+    }
   };
 
   /** The final commit statuses of a run that ended without actions: cancelled, superseded. */

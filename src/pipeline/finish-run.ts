@@ -28,13 +28,16 @@ export interface FinishDeps {
   performActions?: PerformActions;
   /** Told once the run is `acting`: its test is over, its test slot may go to the next run. */
   testOver?: () => void;
+  /** Settles once the run's test containers are removed: the run's final state waits for it. */
+  containersGone?: () => Promise<void>;
 }
 
 /**
  * Ends a tested run. With actions configured for its verdict (commit statuses and a
  * promotion count), the verdict is stored first (state `acting`, so a restart during the
- * actions knows it and resumes them), the actions run, then the run takes the verdict as its
- * final state. Without, it goes straight there.
+ * actions knows it and resumes them), the actions run (the test container being removed
+ * meanwhile), then the run takes the verdict as its final state once its containers are gone.
+ * Without, it goes straight there.
  */
 export async function finishRun(finish: Finish, deps: FinishDeps, signal: AbortSignal) {
   const { move, performActions, pipeline } = deps;
@@ -53,6 +56,7 @@ export async function finishRun(finish: Finish, deps: FinishDeps, signal: AbortS
       pipeline.statuses.length > 0 ||
       promotes);
   if (!performActions || !pipeline || !anyActions) {
+    await deps.containersGone?.();
     finish.steps.finishAll();
     await move([finish.from], finish.verdict, { ...update, steps: finish.steps.snapshot() });
     return;
@@ -99,6 +103,7 @@ export async function performRunActions(
   // Letting go: the run stays `acting` with its verdict, and its actions resume after a restart
   // (or on the replica that took it over).
   if (lettingGo(signal)) return;
+  await deps.containersGone?.();
   finish.steps.finishAll();
   await move(["acting"], finish.verdict, { steps: finish.steps.snapshot() });
 }

@@ -88,9 +88,8 @@ export class Scheduler {
     await requeueAbandoned(this.keeping(), previousSelf);
     // Runs of a pipeline no longer configured are picked too, and end errored saying so.
     (await store.queuedPipelines()).forEach((name) => this.names.add(name));
-    for (const run of await store.claimActing(lease, new Date(), previousSelf)) {
-      this.launch(run, (signal) => executor.resume(run, signal), false);
-    }
+    for (const run of await store.claimActing(lease, new Date(), previousSelf))
+      this.resumeActing(run);
     // Commit statuses a run that ended (cancelled, superseded) left unsent are sent now.
     const unsettled = new Set(
       (await store.unfinishedActions()).filter((a) => a.kind === "status").map((a) => a.runId),
@@ -115,13 +114,13 @@ export class Scheduler {
   private async tick(): Promise<void> {
     if (!this.running || this.ticking) return;
     this.ticking = true;
-    const { store, executor, lease, logger } = this.options;
+    const { store, lease, logger } = this.options;
     try {
       await renewLeases(this.keeping());
       await requeueAbandoned(this.keeping());
       for (const run of await store.claimActing(lease, new Date())) {
         if (!this.running) break;
-        this.launch(run, (signal) => executor.resume(run, signal), false);
+        this.resumeActing(run);
       }
       const paused = await store.queuePaused();
       if (paused !== this.paused) logger.info(paused ? "queue paused" : "queue resumed");
@@ -321,6 +320,27 @@ export class Scheduler {
       const testOver = (): void => this.testOver(run.id);
       this.launch(run, (signal) => this.options.executor.execute(run, signal, testOver), true);
     }
+  }
+
+  /**
+   * Resumes the actions of an acting run nobody holds. Its test container may still be there
+   * (a run's container is removed while its verdict is acted on): it is removed first.
+   */
+  private resumeActing(run: RunRecord): void {
+    const { executor, reapRun, logger } = this.options;
+    this.launch(
+      run,
+      async (signal) => {
+        await reapRun?.(run.id).catch((error: unknown) =>
+          logger.warn("could not remove a run's leftovers", {
+            runId: run.id,
+            error: String(error),
+          }),
+        );
+        await executor.resume(run, signal);
+      },
+      false,
+    );
   }
 
   private moveOf(run: RunRecord, attempt?: number): MoveRun {

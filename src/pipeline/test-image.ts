@@ -31,6 +31,8 @@ export interface TestImageInput {
   pulls: Omit<PullOptions, "signal">;
   output: OutputSink;
   steps: StepClock;
+  /** Given the removal of a test container whose test ended; the caller waits for it. */
+  removeLater?: (removal: Promise<void>) => void;
 }
 
 /**
@@ -66,6 +68,8 @@ export async function testImage(input: TestImageInput, signal: AbortSignal): Pro
       lockdown: test,
       timeoutMs: test.timeoutMs,
       onOutput: (stream, data) => output.write(stream, data),
+      timer: steps,
+      ...(input.removeLater ? { removeLater: input.removeLater } : {}),
     },
     signal,
   );

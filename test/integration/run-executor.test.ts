@@ -128,7 +128,13 @@ describe("runs of a push to a registry other than Docker Hub", () => {
     const { scheduler, queue, until } = await setUp();
     const id = await queue("pass");
     await scheduler.start();
-    expect(await until(id, FINAL)).toMatchObject({ state: "passed", exitCode: 0 });
+    const run = await until(id, FINAL);
+    expect(run).toMatchObject({ state: "passed", exitCode: 0 });
+    // The container, removed while the verdict was stored, is gone by the final state.
+    expect(await containersWith(`pushgate.run=${id}`)).toEqual([]);
+    for (const part of ["test.create", "test.start", "test.wait", "test.remove"]) {
+      expect(run.steps[part]?.ms, part).toBeGreaterThanOrEqual(0);
+    }
   });
 });
 

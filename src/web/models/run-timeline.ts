@@ -32,9 +32,10 @@ export function runTimeline(run: RunRecord, now: Date): TimelineStep[] {
       started: describeTime(run.createdAt, now),
     },
   ];
+  // Parts of a step ("test.create", "test.wait"...) are for the API, not the page.
   const names = [
     ...ORDER.filter((name) => run.steps[name]),
-    ...Object.keys(run.steps).filter((name) => !ORDER.includes(name)),
+    ...Object.keys(run.steps).filter((name) => !ORDER.includes(name) && !name.includes(".")),
   ];
   for (const name of names) {
     const timing = run.steps[name] as StepTiming;

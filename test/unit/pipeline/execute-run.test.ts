@@ -29,10 +29,15 @@ afterEach(async () => {
 const FINAL: RunState[] = ["passed", "failed", "errored", "cancelled", "superseded"];
 const webhook = { webhook: { url: "http://127.0.0.1:9/hook", headers: {} } };
 
-/** `tested`: the runs the stand-in engine tested, in order; `onTest` is told of each. */
+/**
+ * `tested`: the runs the stand-in engine tested, in order; `onTest` is told of each;
+ * `removal`, when set, is the removal of each test container, handed to the run to wait for.
+ */
 function standInEngine() {
   const tested: string[] = [];
-  const hooks = { onTest: (): void => undefined };
+  const hooks: { onTest: () => void; removal?: () => Promise<void> } = {
+    onTest: (): void => undefined,
+  };
   const images: ExecuteRunDeps["images"] = {
     pull: (target) =>
       target.reference.endsWith(":missing")
@@ -45,6 +50,7 @@ function standInEngine() {
       tested.push(spec.owner.runId);
       hooks.onTest();
       spec.onOutput("stdout", Buffer.from(`attempt ${spec.owner.attempt}\n`));
+      if (hooks.removal) spec.removeLater?.(hooks.removal());
       return Promise.resolve({ exitCode: 0, timedOut: false, oomKilled: false });
     },
   };
@@ -265,5 +271,77 @@ describe("a run sending its actions", () => {
     });
     await scheduler.stop();
     expect(await store.getRun(first)).toMatchObject({ state: "acting", verdict: "passed" });
+  });
+});
+
+describe("a test container still being removed", () => {
+  /** A removal that ends when `done` is called. */
+  const slowRemoval = () => {
+    let done = (): void => undefined;
+    const removal = new Promise<void>((resolve) => (done = resolve));
+    return { removal, done: () => done() };
+  };
+
+  it("does not hold back the verdict or the actions, only the run's final state", async () => {
+    const acted: RunState[] = [];
+    const { store, scheduler, engine, queue, until } = setUp({
+      pipeline: pipelineWith({ success: [webhook] }),
+      performActions: async (outcome) => {
+        acted.push((await store.getRun(outcome.run.id))?.state ?? "queued");
+      },
+    });
+    const container = slowRemoval();
+    engine.hooks.removal = () => container.removal;
+    const id = await queue("v1");
+    await scheduler.start();
+
+    await waitFor("the actions", () => (acted.length > 0 ? acted : undefined));
+    expect(acted).toEqual(["acting"]);
+    expect(await store.getRun(id)).toMatchObject({ state: "acting", verdict: "passed" });
+    expect(scheduler.isActive(id)).toBe(true);
+    container.done();
+    expect(await until(id, FINAL)).toMatchObject({ state: "passed" });
+    await waitFor("the run to be over", () => (scheduler.isActive(id) ? undefined : true));
+  });
+
+  it("holds back the final state of a run without actions until it is gone", async () => {
+    const { store, scheduler, engine, queue, until } = setUp();
+    const container = slowRemoval();
+    let asked = false;
+    engine.hooks.removal = () => {
+      asked = true;
+      return container.removal;
+    };
+    const id = await queue("v1");
+    await scheduler.start();
+
+    await waitFor("the removal", () => (asked ? true : undefined));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((await store.getRun(id))?.state).toBe("testing");
+    container.done();
+    expect(await until(id, FINAL)).toMatchObject({ state: "passed" });
+  });
+
+  it("is waited for by a stop that interrupts the actions", async () => {
+    const { store, scheduler, engine, queue } = setUp({
+      pipeline: pipelineWith({ success: [webhook] }),
+      performActions: (_, signal) =>
+        new Promise((resolve) => signal.addEventListener("abort", () => resolve())),
+    });
+    const container = slowRemoval();
+    engine.hooks.removal = () => container.removal;
+    const id = await queue("v1");
+    await scheduler.start();
+    await waitFor("the verdict", async () =>
+      (await store.getRun(id))?.state === "acting" ? true : undefined,
+    );
+
+    let stopped = false;
+    const stopping = scheduler.stop().then(() => (stopped = true));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(stopped).toBe(false);
+    container.done();
+    await stopping;
+    expect(await store.getRun(id)).toMatchObject({ state: "acting", verdict: "passed" });
   });
 });
