@@ -12,7 +12,7 @@ import { startJenkinsStandin, type JenkinsStandin } from "../test/support/jenkin
 import { freePort } from "../test/support/ports.js";
 import { sharedRegistry } from "../test/support/registry.js";
 import { forgetImages, pushBenchImages, type BenchImage } from "./images.js";
-import { startArguments } from "./intake.js";
+import { registryNotification, startArguments } from "./intake.js";
 import { answers, startProcess } from "./processes.js";
 import { percentile } from "./stats.js";
 
@@ -48,26 +48,6 @@ async function waitForTrigger(
   }
 }
 
-function envelope(registry: string, image: BenchImage): string {
-  return JSON.stringify({
-    events: [
-      {
-        id: `bench-${image.tag}`,
-        timestamp: new Date().toISOString(),
-        action: "push",
-        target: {
-          mediaType: "application/vnd.docker.distribution.manifest.v2+json",
-          repository: image.repository,
-          tag: image.tag,
-          digest: image.digest,
-        },
-        request: { host: registry },
-        actor: { name: "bench" },
-      },
-    ],
-  });
-}
-
 async function throughPushgate(
   dir: string,
   registry: string,
@@ -99,7 +79,7 @@ pipelines:
     fetch(`${base}/dockerregistry-webhook/${TOKEN}/notify`, {
       method: "POST",
       headers: { "content-type": "application/vnd.docker.distribution.events.v1+json" },
-      body: envelope(registry, image),
+      body: registryNotification(registry, [image], "bench"),
     }).then(async (r) => {
       if (r.status !== 202) throw new Error(`pushgate answered ${r.status}`);
       return ((await r.json()) as { runs: string[] }).runs[0] ?? "";

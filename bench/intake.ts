@@ -98,11 +98,18 @@ function busyPipeline(busy: BusyWork): string {
 `;
 }
 
-/** A registry notification of the pushes of `images`, as the registry sends them. */
-function registryEnvelope(busy: BusyWork): string {
+/**
+ * A registry notification of the pushes of `images`, as the registry sends them; event ids
+ * are `prefix`-tag.
+ */
+export function registryNotification(
+  registry: string,
+  images: readonly BenchImage[],
+  prefix: string,
+): string {
   return JSON.stringify({
-    events: busy.images.map((image) => ({
-      id: `busy-${image.tag}`,
+    events: images.map((image) => ({
+      id: `${prefix}-${image.tag}`,
       timestamp: new Date().toISOString(),
       action: "push",
       target: {
@@ -111,7 +118,7 @@ function registryEnvelope(busy: BusyWork): string {
         tag: image.tag,
         digest: image.digest,
       },
-      request: { host: busy.registry },
+      request: { host: registry },
       actor: { name: "bench" },
     })),
   });
@@ -157,7 +164,7 @@ ${busy ? busyPipeline(busy) : ""}  - name: bench
       const queued = await fetch(`${base}/dockerregistry-webhook/${TOKEN}/notify`, {
         method: "POST",
         headers: { "content-type": "application/vnd.docker.distribution.events.v1+json" },
-        body: registryEnvelope(busy),
+        body: registryNotification(busy.registry, busy.images, "busy"),
       });
       if (queued.status !== 202)
         throw new Error(`queueing the busy pushes answered ${queued.status}`);
