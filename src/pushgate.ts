@@ -149,9 +149,9 @@ export async function startPushgate(
     dedupeTtlMs: config.limits.dedupeTtlMs,
     backlog: config.limits.backlog,
     resolveRegistry: compileRegistryResolver(config.registries),
-    onQueued: (runIds) => {
-      for (const runId of runIds) logger.info("run state", { runId, state: "queued" });
-      void scheduler.notify(runIds);
+    onQueued: (runs) => {
+      for (const run of runs) logger.info("run state", { runId: run.id, state: "queued" });
+      void scheduler.notify(runs);
     },
   });
   const retry = createRetryRun({

@@ -15,6 +15,12 @@ export type DeliveryOutcome =
   | { kind: "no-events"; ignored: string[] }
   | { kind: "backlog-full"; backlog: number };
 
+/** A run a delivery queued. */
+export interface QueuedRun {
+  id: string;
+  pipeline: string;
+}
+
 export interface AcceptDeliveryOptions {
   store: RunStore;
   matchPipelines: PipelineMatcher;
@@ -24,8 +30,8 @@ export interface AcceptDeliveryOptions {
   /** Maps the registry host a sender reported to the configured one (registries[].aliases). */
   resolveRegistry?: RegistryResolver;
   clock?: () => Date;
-  /** Told of every run queued, after it is durable. */
-  onQueued?: (runIds: readonly string[]) => void;
+  /** Told of every run queued, with its pipeline, after it is durable. */
+  onQueued?: (runs: readonly QueuedRun[]) => void;
 }
 
 export interface DeliveryIntake {
@@ -61,8 +67,6 @@ export function createDeliveryIntake(options: AcceptDeliveryOptions): DeliveryIn
     useClones: false,
   });
 
-  /** Runs of deliveries waiting for their commit. */
-  let pending = 0;
   /**
    * Head keys of deliveries waiting for their group commit, with how many. The cache is behind
    * on these (it says A while B is on its way: A next is a rollback, not a duplicate), so for
@@ -136,39 +140,40 @@ export function createDeliveryIntake(options: AcceptDeliveryOptions): DeliveryIn
       };
     }
 
-    const incoming = items.reduce((sum, item) => sum + item.pipelines.length, 0);
     const { backlog } = options;
     // Held before the first await: deliveries arriving meanwhile see these heads as on their
     // way, and leave it to the store to decide in order.
     const headKeys = items.map((item) => item.headKey);
     hold(headKeys, 1);
-    let reserved = 0;
     let outcomes: AcceptOutcome[];
     try {
-      const queued = backlog === undefined ? 0 : await store.countRuns("queued");
-      // Checked and reserved in one step: runs of deliveries not yet committed count too.
-      if (backlog !== undefined && queued + pending + incoming > backlog) {
-        return { kind: "backlog-full", backlog };
-      }
-      pending += reserved = incoming;
-      outcomes = await store.accept(items, clock());
+      // The backlog is checked by the store, in the transaction that would write the runs.
+      outcomes = await store.accept(items, clock(), backlog === undefined ? {} : { backlog });
     } finally {
-      pending -= reserved;
       hold(headKeys, -1);
+    }
+    if (backlog !== undefined && outcomes.some((o) => o.kind === "backlog-full")) {
+      return { kind: "backlog-full", backlog };
     }
     // In order, as the store moved them: the last item of a head is what it points at now.
     // A promotion moved no head: a delivery of it sent again is looked up again.
     items.forEach((item, i) => {
       if (outcomes[i]?.kind !== "promoted") seen.set(item.headKey, item.dedupeKey);
     });
-    const runIds = outcomes.flatMap((o) => (o.kind === "recorded" ? o.runIds : []));
+    // A recorded item's runs are its pipelines', in order.
+    const queued = items.flatMap((item, i) => {
+      const outcome = outcomes[i];
+      if (outcome?.kind !== "recorded") return [];
+      return outcome.runIds.map((id, j) => ({ id, pipeline: item.pipelines[j] ?? "" }));
+    });
+    const runIds = queued.map((run) => run.id);
     const promoted = promotedReasons(outcomes);
     if (runIds.length === 0) {
       return promoted.length > 0 ? { kind: "promoted", ignored: promoted } : { kind: "duplicate" };
     }
     const duplicates =
       events.length - fresh.length + outcomes.filter((o) => o.kind === "duplicate").length;
-    onQueued?.(runIds);
+    onQueued?.(queued);
     return { kind: "queued", runIds, duplicates };
   };
 

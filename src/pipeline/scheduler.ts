@@ -2,6 +2,7 @@ import type { PipelineConfig } from "../config/config.js";
 import type { Logger } from "../observability/logger.js";
 import type { Lease, RunRecord, RunStore } from "../store/run-store.js";
 import type { RunExecutor } from "./execute-run.js";
+import type { QueuedRun } from "./accept-delivery.js";
 import { endFailedRun } from "./end-failed-run.js";
 import { renewLeases, requeueAbandoned, type KeepLeasesDeps } from "./keep-leases.js";
 import { createMoveRun, type MoveRun, type RunObserver } from "./move-run.js";
@@ -151,9 +152,9 @@ export class Scheduler {
    * Looks at the queue: runs were recorded. New pushes may supersede older runs first.
    * Resolves once they have been superseded (the queue is looked at in the background).
    */
-  async notify(newRunIds: readonly string[] = []): Promise<void> {
+  async notify(newRuns: readonly QueuedRun[] = []): Promise<void> {
     try {
-      for (const runId of newRunIds) await this.supersedeOlder(runId);
+      for (const run of newRuns) await this.supersedeOlder(run);
     } catch (error) {
       this.options.logger.error("cannot supersede older runs", { error: String(error) });
     }
@@ -245,10 +246,9 @@ export class Scheduler {
     this.flights.abortAll(new RunAbort("shutdown"));
   }
 
-  private async supersedeOlder(runId: string): Promise<void> {
-    const run = await this.options.store.getRun(runId);
-    const mode = run ? (this.pipelines.get(run.pipeline)?.supersede ?? false) : false;
-    if (!run || mode === false) return;
+  private async supersedeOlder({ id: runId, pipeline }: QueuedRun): Promise<void> {
+    const mode = this.pipelines.get(pipeline)?.supersede ?? false;
+    if (mode === false) return;
     await supersedeRuns(runId, mode, {
       store: this.options.store,
       moveOf: (older) => this.moveOf(older),

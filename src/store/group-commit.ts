@@ -1,10 +1,40 @@
-import type { AcceptItem, AcceptOutcome } from "./run-store.js";
+import type { AcceptItem, AcceptOptions, AcceptOutcome } from "./run-store.js";
 
-/** Writes the items of one or more deliveries in one transaction, in order. */
-export type WriteDeliveries = (items: readonly AcceptItem[], now: Date) => Promise<AcceptOutcome[]>;
-
-interface Waiting {
+/** One delivery given to RunStore.accept: its items and what it asked besides. */
+export interface Delivery {
   items: readonly AcceptItem[];
+  options: AcceptOptions;
+}
+
+/**
+ * Writes one or more deliveries in one transaction, in order: the outcomes of each
+ * delivery's items, in the deliveries' order.
+ */
+export type WriteDeliveries = (
+  deliveries: readonly Delivery[],
+  now: Date,
+) => Promise<AcceptOutcome[][]>;
+
+/** True when a delivery's runs, one per pipeline of each item, would take `queued` past `backlog`. */
+export function overBacklog(
+  queued: number,
+  items: readonly AcceptItem[],
+  backlog: number,
+): boolean {
+  return queued + items.reduce((n, item) => n + item.pipelines.length, 0) > backlog;
+}
+
+/** The outcomes of a delivery refused for the backlog: nothing of it was written. */
+export function refused(items: readonly AcceptItem[], backlog: number): AcceptOutcome[] {
+  return items.map(() => ({ kind: "backlog-full", backlog }));
+}
+
+/** The runs a delivery's outcomes say were written. */
+export function runsWritten(outcomes: readonly AcceptOutcome[]): number {
+  return outcomes.reduce((n, o) => n + (o.kind === "recorded" ? o.runIds.length : 0), 0);
+}
+
+interface Waiting extends Delivery {
   now: Date;
   resolve: (outcomes: AcceptOutcome[]) => void;
   reject: (error: unknown) => void;
@@ -26,9 +56,13 @@ export class GroupCommit {
 
   constructor(private readonly write: WriteDeliveries) {}
 
-  accept(items: readonly AcceptItem[], now: Date): Promise<AcceptOutcome[]> {
+  accept(
+    items: readonly AcceptItem[],
+    now: Date,
+    options: AcceptOptions = {},
+  ): Promise<AcceptOutcome[]> {
     return new Promise((resolve, reject) => {
-      this.waiting.push({ items, now, resolve, reject });
+      this.waiting.push({ items, options, now, resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(() => {
@@ -46,27 +80,21 @@ export class GroupCommit {
       await this.writeAlone(batch[0]);
       return;
     }
-    let outcomes: AcceptOutcome[];
+    let outcomes: AcceptOutcome[][];
     try {
-      outcomes = await this.write(
-        batch.flatMap((w) => w.items),
-        batch[0]?.now ?? new Date(),
-      );
+      outcomes = await this.write(batch, batch[0]?.now ?? new Date());
     } catch {
       for (const waiting of batch) await this.writeAlone(waiting);
       return;
     }
-    let offset = 0;
-    for (const waiting of batch) {
-      waiting.resolve(outcomes.slice(offset, offset + waiting.items.length));
-      offset += waiting.items.length;
-    }
+    batch.forEach((waiting, i) => waiting.resolve(outcomes[i] ?? []));
   }
 
   private async writeAlone(waiting: Waiting | undefined): Promise<void> {
     if (!waiting) return;
     try {
-      waiting.resolve(await this.write(waiting.items, waiting.now));
+      const [outcomes] = await this.write([waiting], waiting.now);
+      waiting.resolve(outcomes ?? []);
     } catch (error) {
       waiting.reject(error);
     }

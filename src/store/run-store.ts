@@ -116,7 +116,19 @@ export interface AcceptItem {
 export type AcceptOutcome =
   | { kind: "recorded"; eventId: string; runIds: string[] }
   | { kind: "duplicate"; eventId: string }
-  | { kind: "promoted"; runId: string };
+  | { kind: "promoted"; runId: string }
+  /** Nothing of the delivery was written: its runs would take the queue past `backlog`. */
+  | { kind: "backlog-full"; backlog: number };
+
+/** What one delivery asks of RunStore.accept besides its items. */
+export interface AcceptOptions {
+  /**
+   * Most queued runs (limits.backlog). When the runs already queued plus one per pipeline of
+   * each item would pass it, nothing of the delivery is written and every item is answered
+   * backlog-full. Checked in the transaction that would write the delivery.
+   */
+  backlog?: number;
+}
 
 /**
  * A tag pushgate pushed for a run that passed: the tested digest under `tag` in
@@ -255,9 +267,14 @@ export interface RunStore {
    * repository and tag) made after the last event recorded under its head key, with the
    * promotion's tested or pushed digest, or with no digest or during the push when the
    * promotion is at or after the item's promotedSince. Deliveries accepted at the same moment
-   * may share one commit (group commit).
+   * may share one commit (group commit); each is checked against its `backlog` with the runs
+   * of the deliveries written before it in that commit counted.
    */
-  accept(items: readonly AcceptItem[], now: Date): Promise<AcceptOutcome[]>;
+  accept(
+    items: readonly AcceptItem[],
+    now: Date,
+    options?: AcceptOptions,
+  ): Promise<AcceptOutcome[]>;
   getRun(id: string): Promise<RunRecord | undefined>;
   /** Newest first. */
   listRuns(filter: RunFilter): Promise<RunRecord[]>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { contractStores, push, queue, type StoreFactory } from "./store-factory.js";
+import { contractStores, itemOf, push, queue, type StoreFactory } from "./store-factory.js";
 
 /** What the scheduler picks, supersedes and retries. */
 export function queueContract(factory: StoreFactory): void {
@@ -20,6 +20,35 @@ export function queueContract(factory: StoreFactory): void {
       expect(await ids("none", 5)).toEqual([]);
       expect(await store.queuedPipelines()).toEqual(["api", "web"]);
       expect([await store.countRuns("queued"), await store.countRuns("pulling")]).toEqual([3, 1]);
+    });
+
+    it("refuses whole a delivery that would pass its backlog, counting those committed with it", async () => {
+      const store = await open();
+      await queue(store, push("acme/a", "v1"));
+      const now = new Date();
+      // Accepted together: they share one commit, and each is checked after those before it.
+      const outcomes = await Promise.all([
+        store.accept([itemOf(push("acme/a", "v2"), ["web", "api"])], now, { backlog: 3 }),
+        store.accept([itemOf(push("acme/a", "v3")), itemOf(push("acme/a", "v4"))], now, {
+          backlog: 4,
+        }),
+        store.accept([itemOf(push("acme/a", "v5"))], now),
+        store.accept([itemOf(push("acme/a", "v6"))], now, { backlog: 4 }),
+      ]);
+      expect(outcomes.map((o) => o.map((x) => x.kind))).toEqual([
+        ["recorded"],
+        ["backlog-full", "backlog-full"],
+        ["recorded"],
+        ["backlog-full"],
+      ]);
+      expect(outcomes[1]?.[0]).toEqual({ kind: "backlog-full", backlog: 4 });
+      expect(await store.countRuns("queued")).toBe(4);
+      const tags = (await store.listRuns({ limit: 10 })).map((r) => r.event.tag).sort();
+      expect(tags).toEqual(["v1", "v2", "v2", "v5"]);
+      // Nothing of a refused delivery was written: it is not a duplicate once there is room.
+      expect(
+        (await store.accept([itemOf(push("acme/a", "v6"))], now, { backlog: 5 }))[0]?.kind,
+      ).toBe("recorded");
     });
 
     it("finds the older runs of the same pipeline and image only", async () => {

@@ -1,5 +1,6 @@
 import type { PoolClient } from "pg";
 import { headKeyOf } from "../../sources/push-event.js";
+import { overBacklog, refused, runsWritten, type Delivery } from "../group-commit.js";
 import type { AcceptItem, AcceptOutcome } from "../run-store.js";
 import { imageKeyOf } from "../image-key-of.js";
 import { LOCK_SPACE } from "./migrate-postgres.js";
@@ -14,20 +15,56 @@ const HEAD_LOCKS = LOCK_SPACE + 1;
  * replicas given the same delivery at the same moment are decided by the database: the
  * second waits for the first to commit, then finds the head moved and answers "duplicate".
  * An item that announces a promotion made since its head last moved is answered "promoted"
- * and not written (RunStore.accept).
+ * and not written (RunStore.accept). A delivery with a backlog that its runs would pass is
+ * not written at all; the queued runs are counted once, in the transaction.
  */
 export async function acceptDeliveries(
   client: PoolClient,
   newId: (now: number) => string,
-  items: readonly AcceptItem[],
+  deliveries: readonly Delivery[],
   now: Date,
-): Promise<AcceptOutcome[]> {
-  const headKeys = [...new Set(items.map((item) => headKeyOf(item.event)))];
+): Promise<AcceptOutcome[][]> {
+  const all = deliveries.flatMap((delivery) => delivery.items);
+  const headKeys = [...new Set(all.map((item) => headKeyOf(item.event)))];
   await client.query(
     `SELECT count(pg_advisory_xact_lock($1, hashtext(k)))
        FROM (SELECT k FROM unnest($2::text[]) AS k ORDER BY hashtext(k)) AS keys`,
     [HEAD_LOCKS, headKeys],
   );
+  /** Runs queued before the transaction, read when a delivery first needs it. */
+  let before: number | undefined;
+  let written = 0;
+  const outcomes: AcceptOutcome[][] = [];
+  for (const { items, options } of deliveries) {
+    const { backlog } = options;
+    if (backlog !== undefined) {
+      before ??= await countQueued(client);
+      if (overBacklog(before + written, items, backlog)) {
+        outcomes.push(refused(items, backlog));
+        continue;
+      }
+    }
+    const recorded = await acceptItems(client, newId, items, now);
+    written += runsWritten(recorded);
+    outcomes.push(recorded);
+  }
+  return outcomes;
+}
+
+async function countQueued(client: PoolClient): Promise<number> {
+  const { rows } = await client.query<{ n: string }>(
+    "SELECT count(*) AS n FROM runs WHERE state = 'queued'",
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** One delivery's items, in order, in the transaction whose head locks are held. */
+async function acceptItems(
+  client: PoolClient,
+  newId: (now: number) => string,
+  items: readonly AcceptItem[],
+  now: Date,
+): Promise<AcceptOutcome[]> {
   const outcomes: AcceptOutcome[] = [];
   for (const { event, dedupeKey, pipelines, promotedSince } of items) {
     // In order: the second of two equal items in one batch finds the first as its head.

@@ -1,11 +1,12 @@
 import pg from "pg";
 import { isFinal, type RunState } from "../../pipeline/run-states.js";
-import { GroupCommit } from "../group-commit.js";
+import { GroupCommit, type Delivery } from "../group-commit.js";
 import { createIdGenerator } from "../new-id.js";
 import { runUpdateColumns } from "../run-update-columns.js";
 import { StoreUnavailableError } from "../store-unavailable-error.js";
 import type {
   AcceptItem,
+  AcceptOptions,
   AcceptOutcome,
   ActionAttempt,
   ActionRecord,
@@ -68,7 +69,7 @@ export class PostgresRunStore implements RunStore {
   private readonly claims: PostgresClaims;
   private readonly retention: PostgresRetention;
   private readonly sessions: PostgresSessions;
-  private readonly commit = new GroupCommit((items, now) => this.record(items, now));
+  private readonly commit = new GroupCommit((deliveries, now) => this.record(deliveries, now));
   private closed = false;
 
   private constructor(
@@ -139,13 +140,17 @@ export class PostgresRunStore implements RunStore {
     }
   }
 
-  private record(items: readonly AcceptItem[], now: Date): Promise<AcceptOutcome[]> {
-    return this.transaction((client) => acceptDeliveries(client, this.newId, items, now));
+  private record(deliveries: readonly Delivery[], now: Date): Promise<AcceptOutcome[][]> {
+    return this.transaction((client) => acceptDeliveries(client, this.newId, deliveries, now));
   }
 
-  accept(items: readonly AcceptItem[], now: Date): Promise<AcceptOutcome[]> {
+  accept(
+    items: readonly AcceptItem[],
+    now: Date,
+    options?: AcceptOptions,
+  ): Promise<AcceptOutcome[]> {
     if (this.closed) return Promise.reject(new StoreUnavailableError("the store is closed"));
-    return this.commit.accept(items, now);
+    return this.commit.accept(items, now, options);
   }
 
   async getRun(id: string): Promise<RunRecord | undefined> {

@@ -3,12 +3,13 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { isFinal, type RunState } from "../../pipeline/run-states.js";
-import { GroupCommit } from "../group-commit.js";
+import { GroupCommit, runsWritten } from "../group-commit.js";
 import { createIdGenerator } from "../new-id.js";
 import { runUpdateColumns } from "../run-update-columns.js";
 import { StoreUnavailableError } from "../store-unavailable-error.js";
 import type {
   AcceptItem,
+  AcceptOptions,
   AcceptOutcome,
   ActionAttempt,
   ActionRecord,
@@ -62,21 +63,18 @@ export class SqliteRunStore implements RunStore {
   private readonly counts: RunStateCounts;
   private readonly claims: SqliteClaims;
   private readonly retention: SqliteRetention;
-  private readonly commit = new GroupCommit((items, now) =>
+  private readonly commit = new GroupCommit((deliveries, now) =>
     this.run(() => {
       const outcomes = acceptDeliveries(
         this.db,
         this.prepare,
         this.promotions,
         this.newId,
-        items,
+        deliveries,
         now,
+        () => this.counts.get("queued"),
       );
-      const created = outcomes.reduce(
-        (n, o) => n + (o.kind === "recorded" ? o.runIds.length : 0),
-        0,
-      );
-      this.counts.moved(undefined, "queued", created);
+      this.counts.moved(undefined, "queued", runsWritten(outcomes.flat()));
       return outcomes;
     }),
   );
@@ -134,8 +132,12 @@ export class SqliteRunStore implements RunStore {
     }
   }
 
-  accept(items: readonly AcceptItem[], now: Date): Promise<AcceptOutcome[]> {
-    return this.commit.accept(items, now);
+  accept(
+    items: readonly AcceptItem[],
+    now: Date,
+    options?: AcceptOptions,
+  ): Promise<AcceptOutcome[]> {
+    return this.commit.accept(items, now, options);
   }
 
   getRun(id: string): Promise<RunRecord | undefined> {

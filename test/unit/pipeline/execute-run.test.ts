@@ -132,7 +132,7 @@ function setUp(
       new Date(),
     );
     const id = outcome?.kind === "recorded" ? (outcome.runIds[0] ?? "") : "";
-    await scheduler.notify([id]);
+    await scheduler.notify([{ id, pipeline: pipeline.name }]);
     return id;
   };
   const until = (id: string, states: RunState[]): Promise<RunRecord> =>

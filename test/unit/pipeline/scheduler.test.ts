@@ -76,7 +76,7 @@ function setUp(concurrency: number, pipelines: Limits[]) {
       new Date(),
     );
     const id = outcome?.kind === "recorded" ? (outcome.runIds[0] ?? "") : "";
-    await scheduler.notify([id]);
+    await scheduler.notify([{ id, pipeline }]);
     await idle();
     return id;
   };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { dedupeKeyOf, type PushEvent } from "../../../src/sources/push-event.js";
-import { GroupCommit } from "../../../src/store/group-commit.js";
+import { GroupCommit, type Delivery } from "../../../src/store/group-commit.js";
 import type { AcceptItem, AcceptOutcome } from "../../../src/store/run-store.js";
 
 const item = (tag: string): AcceptItem => {
@@ -22,15 +22,21 @@ function batches(ms = 0) {
   const written: string[][] = [];
   let writing = 0;
   let overlapped = false;
-  const write = async (items: readonly AcceptItem[]): Promise<AcceptOutcome[]> => {
+  const write = async (deliveries: readonly Delivery[]): Promise<AcceptOutcome[][]> => {
     writing += 1;
     overlapped ||= writing > 1;
     await new Promise((resolve) => setTimeout(resolve, ms));
     writing -= 1;
-    const tags = items.map((i) => i.event.tag);
+    const tags = deliveries.flatMap((d) => d.items.map((i) => i.event.tag));
     if (tags.includes("bad")) throw new Error("cannot write");
     written.push(tags);
-    return tags.map((tag) => ({ kind: "recorded", eventId: `e-${tag}`, runIds: [`r-${tag}`] }));
+    return deliveries.map((d) =>
+      d.items.map(({ event: { tag } }) => ({
+        kind: "recorded",
+        eventId: `e-${tag}`,
+        runIds: [`r-${tag}`],
+      })),
+    );
   };
   return { written, write, overlapped: () => overlapped };
 }
@@ -71,5 +77,22 @@ describe("GroupCommit", () => {
     ]);
     expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
     expect(written).toEqual([["ok1"], ["ok2"]]);
+  });
+
+  it("hands each delivery's backlog to the write with its items", async () => {
+    const seen: (number | undefined)[] = [];
+    const commit = new GroupCommit((deliveries) => {
+      seen.push(...deliveries.map((d) => d.options.backlog));
+      return Promise.resolve(
+        deliveries.map((d) =>
+          d.items.map((): AcceptOutcome => ({ kind: "duplicate", eventId: "e" })),
+        ),
+      );
+    });
+    await Promise.all([
+      commit.accept([item("a")], new Date(), { backlog: 3 }),
+      commit.accept([item("b")], new Date()),
+    ]);
+    expect(seen).toEqual([3, undefined]);
   });
 });
