@@ -6,6 +6,12 @@ import { imageNameOf } from "./image-name.js";
 import type { PipelineMatcher } from "./match-pipelines.js";
 import type { RegistryResolver } from "./resolve-registry.js";
 
+/**
+ * Most heads kept in memory (about 200 bytes each): the pushes of a busy hour, without a
+ * flood of distinct pushes growing the heap for as long as limits.dedupeTtl.
+ */
+export const CACHED_HEADS = 10_000;
+
 /** What became of a delivery: the answer the sender gets is chosen from this at the edge. */
 export type DeliveryOutcome =
   | { kind: "queued"; runIds: string[]; duplicates: number }
@@ -52,9 +58,9 @@ export interface DeliveryIntake {
  * as the promotion. An event is a duplicate when it announces what its head (headKeyOf: the tag
  * with a digest, the push itself without) already is: a re-sent notification, the same tag
  * and digest announced twice, but not a tag moved back to an earlier digest. Duplicates are
- * caught by a TTL cache of heads first and by the store's heads after a restart. A delivery
- * that would take the queue past the backlog is refused whole, and nothing of it is recorded
- * or remembered.
+ * caught by a TTL cache of the latest heads first (CACHED_HEADS), and by the store's heads
+ * for those not cached (after a restart, or long ago). A delivery that would take the queue
+ * past the backlog is refused whole, and nothing of it is recorded or remembered.
  */
 export function createDeliveryIntake(options: AcceptDeliveryOptions): DeliveryIntake {
   const { store, matchPipelines, onQueued } = options;
@@ -66,6 +72,18 @@ export function createDeliveryIntake(options: AcceptDeliveryOptions): DeliveryIn
     checkperiod: 120,
     useClones: false,
   });
+
+  /**
+   * Keeps a head in the cache. A full cache lets its oldest tenth go first: the store knows
+   * every head for good, so a duplicate of a push no longer cached is still answered as one,
+   * one store call later.
+   */
+  const remember = (headKey: string, dedupeKey: string): void => {
+    if (seen.getStats().keys >= CACHED_HEADS && !seen.has(headKey)) {
+      seen.del(seen.keys().slice(0, CACHED_HEADS / 10));
+    }
+    seen.set(headKey, dedupeKey);
+  };
 
   /**
    * Head keys of deliveries waiting for their group commit, with how many. The cache is behind
@@ -158,7 +176,7 @@ export function createDeliveryIntake(options: AcceptDeliveryOptions): DeliveryIn
     // In order, as the store moved them: the last item of a head is what it points at now.
     // A promotion moved no head: a delivery of it sent again is looked up again.
     items.forEach((item, i) => {
-      if (outcomes[i]?.kind !== "promoted") seen.set(item.headKey, item.dedupeKey);
+      if (outcomes[i]?.kind !== "promoted") remember(item.headKey, item.dedupeKey);
     });
     // A recorded item's runs are its pipelines', in order.
     const queued = items.flatMap((item, i) => {

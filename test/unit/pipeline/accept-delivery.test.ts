@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseConfig } from "../../../src/config/load-config.js";
 import {
+  CACHED_HEADS,
   createDeliveryIntake,
   type DeliveryIntake,
 } from "../../../src/pipeline/accept-delivery.js";
@@ -74,6 +75,24 @@ describe("one push, many notifications", () => {
 
     const restarted = startIntake(dbPath);
     expect(await deliver(restarted, envelope)).toEqual({ kind: "duplicate" });
+  });
+
+  it("still recognises a re-sent push once more distinct pushes came than the cache keeps", async () => {
+    const intake = startIntake(join(tempDir(), "pushgate.db"));
+    const push = (tag: string): PushEvent => ({
+      source: "registry",
+      registry: "127.0.0.1:45999",
+      repository: "team/app",
+      tag,
+      digest: `sha256:${tag.padStart(64, "0")}`,
+      pushedAt: new Date(0),
+    });
+    const tags = Array.from({ length: CACHED_HEADS + 1 }, (_, i) => String(i + 1));
+    // One notification with every push (a registry batches events), then the first again.
+    const outcome = await intake.accept(tags.map(push));
+    expect(outcome.kind === "queued" && outcome.runIds.length).toBe(CACHED_HEADS + 1);
+    expect(await intake.accept([push("1")])).toEqual({ kind: "duplicate" });
+    expect(await intake.accept([push(String(CACHED_HEADS + 1))])).toEqual({ kind: "duplicate" });
   });
 
   it("counts the same tag and digest announced twice in one envelope once", async () => {
