@@ -225,7 +225,10 @@ export function startArguments(): string[] {
   if (command !== "node") throw new Error(`npm start does not run node: ${pkg.scripts.start}`);
   // Another build of pushgate (an earlier commit's, to compare), started the same way.
   const main = process.env.BENCH_PUSHGATE_MAIN;
-  return main ? args.map((arg) => (arg === "dist/main.js" ? main : arg)) : args;
+  // Node options for pushgate alone, before its script: `--cpu-prof --cpu-prof-dir=DIR` profiles it.
+  const extra = process.env.BENCH_PUSHGATE_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [];
+  const script = args.indexOf("dist/main.js");
+  return [...args.slice(0, script), ...extra, main ?? "dist/main.js", ...args.slice(script + 1)];
 }
 
 export async function benchIntake(busy: BusyWork): Promise<IntakeFigures> {

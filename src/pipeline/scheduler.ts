@@ -277,6 +277,9 @@ export class Scheduler {
 
   private async pumpOnce(): Promise<void> {
     if (!this.running || this.paused) return;
+    // Every slot taken: nothing could start, so the store is not asked (a webhook calls this
+    // for each delivery; a slot freed calls it again).
+    if (this.flights.executing() >= this.options.concurrency) return;
     const { store, lease } = this.options;
     const claimed: RunRecord[] = [];
     try {

@@ -28,20 +28,20 @@ export function queueContract(factory: StoreFactory): void {
       const now = new Date();
       // Accepted together: they share one commit, and each is checked after those before it.
       const outcomes = await Promise.all([
-        store.accept([itemOf(push("acme/a", "v2"), ["web", "api"])], now, { backlog: 3 }),
-        store.accept([itemOf(push("acme/a", "v3")), itemOf(push("acme/a", "v4"))], now, {
-          backlog: 4,
-        }),
         store.accept([itemOf(push("acme/a", "v5"))], now),
+        store.accept([itemOf(push("acme/a", "v2"), ["web", "api"])], now, { backlog: 4 }),
+        store.accept([itemOf(push("acme/a", "v3")), itemOf(push("acme/a", "v4"))], now, {
+          backlog: 5,
+        }),
         store.accept([itemOf(push("acme/a", "v6"))], now, { backlog: 4 }),
       ]);
       expect(outcomes.map((o) => o.map((x) => x.kind))).toEqual([
         ["recorded"],
-        ["backlog-full", "backlog-full"],
         ["recorded"],
+        ["backlog-full", "backlog-full"],
         ["backlog-full"],
       ]);
-      expect(outcomes[1]?.[0]).toEqual({ kind: "backlog-full", backlog: 4 });
+      expect(outcomes[2]?.[0]).toEqual({ kind: "backlog-full", backlog: 5 });
       expect(await store.countRuns("queued")).toBe(4);
       const tags = (await store.listRuns({ limit: 10 })).map((r) => r.event.tag).sort();
       expect(tags).toEqual(["v1", "v2", "v2", "v5"]);

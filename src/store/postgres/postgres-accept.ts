@@ -31,18 +31,17 @@ export async function acceptDeliveries(
        FROM (SELECT k FROM unnest($2::text[]) AS k ORDER BY hashtext(k)) AS keys`,
     [HEAD_LOCKS, headKeys],
   );
-  /** Runs queued before the transaction, read when a delivery first needs it. */
-  let before: number | undefined;
+  // Read before anything is written: the runs this transaction writes are added as it goes.
+  const before = deliveries.some((d) => d.options.backlog !== undefined)
+    ? await countQueued(client)
+    : 0;
   let written = 0;
   const outcomes: AcceptOutcome[][] = [];
   for (const { items, options } of deliveries) {
     const { backlog } = options;
-    if (backlog !== undefined) {
-      before ??= await countQueued(client);
-      if (overBacklog(before + written, items, backlog)) {
-        outcomes.push(refused(items, backlog));
-        continue;
-      }
+    if (backlog !== undefined && overBacklog(before + written, items, backlog)) {
+      outcomes.push(refused(items, backlog));
+      continue;
     }
     const recorded = await acceptItems(client, newId, items, now);
     written += runsWritten(recorded);

@@ -84,13 +84,12 @@ export function acceptDeliveries(
     return { kind: "recorded", eventId, runIds };
   };
   return db.transaction(() => {
-    /** Runs queued before the transaction, read when a delivery first needs it. */
-    let before: number | undefined;
+    // Read before anything is written: the runs this transaction writes are added as it goes.
+    const before = deliveries.some((d) => d.options.backlog !== undefined) ? queued() : 0;
     let written = 0;
     return deliveries.map(({ items, options: { backlog } }) => {
-      if (backlog !== undefined) {
-        before ??= queued();
-        if (overBacklog(before + written, items, backlog)) return refused(items, backlog);
+      if (backlog !== undefined && overBacklog(before + written, items, backlog)) {
+        return refused(items, backlog);
       }
       const outcomes = items.map(acceptItem);
       written += runsWritten(outcomes);

@@ -2,7 +2,8 @@
  * The SQLite store's thread (a worker started by SqliteThreadStore): it owns the file's
  * connection and runs each call it is sent on a SqliteRunStore, answering once it is done —
  * for a write, once it is committed and synced. Calls run one after the other, in the order
- * they were sent; deliveries sent together share one commit (GroupCommit). Its first answer
+ * they were sent; deliveries sent together (one AcceptCall, or calls arriving while a commit
+ * is under way) share one commit (GroupCommit). Its first answer
  * (id 0) names the store's methods, which the other side forwards.
  */
 import { parentPort, workerData } from "node:worker_threads";
@@ -10,6 +11,8 @@ import { StoreUnavailableError } from "../store-unavailable-error.js";
 import { SqliteRunStore } from "./sqlite-run-store.js";
 import {
   describeError,
+  type AcceptCall,
+  type AcceptResult,
   type StoreAnswer,
   type StoreCall,
   type StoreThreadData,
@@ -19,8 +22,8 @@ const port = parentPort;
 if (!port) throw new Error("sqlite-store-thread runs as a worker thread");
 const { path } = workerData as StoreThreadData;
 const answer = (message: StoreAnswer): void => port.postMessage(message);
-const failed = (id: number, error: unknown): void =>
-  answer({ id, error: describeError(error, error instanceof StoreUnavailableError) });
+const described = (error: unknown) => describeError(error, error instanceof StoreUnavailableError);
+const failed = (id: number, error: unknown): void => answer({ id, error: described(error) });
 
 let store: SqliteRunStore | undefined;
 try {
@@ -34,7 +37,29 @@ try {
   failed(0, error);
 }
 
-port.on("message", ({ id, method, args }: StoreCall) => {
+port.on("message", (message: StoreCall | AcceptCall) => {
+  if ("accepts" in message) acceptAll(message);
+  else callMethod(message);
+});
+
+/** Deliveries sent together: given to the store's accept at once, so they share a commit. */
+function acceptAll({ id, accepts }: AcceptCall): void {
+  if (!store) {
+    failed(id, new Error("the store did not open"));
+    return;
+  }
+  const open = store;
+  void Promise.all(
+    accepts.map((args) =>
+      open.accept(...args).then(
+        (outcomes): AcceptResult => ({ outcomes }),
+        (error: unknown): AcceptResult => ({ error: described(error) }),
+      ),
+    ),
+  ).then((value) => answer({ id, value }));
+}
+
+function callMethod({ id, method, args }: StoreCall): void {
   const target = store as unknown as Record<string, unknown> | undefined;
   const call = target?.[method];
   if (!target || typeof call !== "function") {
@@ -52,4 +77,4 @@ port.on("message", ({ id, method, args }: StoreCall) => {
     (value) => answer({ id, value }),
     (error: unknown) => failed(id, error),
   );
-});
+}

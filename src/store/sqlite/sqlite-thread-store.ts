@@ -1,11 +1,14 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { Worker } from "node:worker_threads";
-import type { RunStore } from "../run-store.js";
+import type { AcceptOutcome, RunStore } from "../run-store.js";
 import { StoreUnavailableError } from "../store-unavailable-error.js";
 import { lockSqliteFile, type FileLock } from "./lock-sqlite-file.js";
 import {
   threadError,
+  type AcceptArgs,
+  type AcceptCall,
+  type AcceptResult,
   type StoreAnswer,
   type StoreCall,
   type StoreMethod,
@@ -14,6 +17,12 @@ import {
 
 interface Waiting {
   resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+interface Accepting {
+  args: AcceptArgs;
+  resolve: (outcomes: AcceptOutcome[]) => void;
   reject: (error: unknown) => void;
 }
 
@@ -26,12 +35,15 @@ const unavailable = (cause: Error): Error => new StoreUnavailableError(cause);
  * forwarded by name, whatever methods it has, and run in that thread one call after the
  * other in the order they were made; each resolves once it is done there: a write once it
  * is committed and synced (synchronous = FULL), so a delivery is durable before its 202 and
- * a state change before it is acted on, as before. Deliveries sent while a commit is under
- * way share the next one (GroupCommit).
+ * a state change before it is acted on, as before. The deliveries given to accept in one
+ * turn of the event loop (the webhooks read together) go to the thread as one message and
+ * share one commit, as do those arriving there while a commit is under way (GroupCommit).
  */
 export class SqliteThreadStore {
   private readonly waiting = new Map<number, Waiting>();
   private nextId = 1;
+  /** Deliveries given to accept in this turn of the event loop, sent together at its end. */
+  private accepting: Accepting[] = [];
   /** Why calls are refused now: the store was closed, or its thread stopped. */
   private gone: string | undefined;
 
@@ -79,11 +91,44 @@ export class SqliteThreadStore {
     for (const method of methods) {
       store[method] = (...args: Parameters<RunStore[typeof method]>) => this.call(method, args);
     }
+    store.accept = (...args: AcceptArgs) => this.accept(args);
     store.close = () => this.close();
     return store as unknown as RunStore;
   }
 
   private call<M extends StoreMethod>(method: M, args: Parameters<RunStore[M]>): Promise<unknown> {
+    // Calls reach the thread in the order they were made: deliveries given before go first.
+    this.sendAccepts();
+    return this.send((id) => ({ id, method, args }) satisfies StoreCall<M>);
+  }
+
+  private accept(args: AcceptArgs): Promise<AcceptOutcome[]> {
+    if (this.gone !== undefined) {
+      return Promise.reject(new StoreUnavailableError(new Error(this.gone)));
+    }
+    return new Promise((resolve, reject) => {
+      this.accepting.push({ args, resolve, reject });
+      if (this.accepting.length === 1) setImmediate(() => this.sendAccepts());
+    });
+  }
+
+  /** The deliveries gathered so far, in one message; each gets its own outcomes or error. */
+  private sendAccepts(): void {
+    if (this.accepting.length === 0) return;
+    const batch = this.accepting;
+    this.accepting = [];
+    this.send((id) => ({ id, accepts: batch.map((a) => a.args) }) satisfies AcceptCall).then(
+      (value) =>
+        (value as AcceptResult[]).forEach((result, i) => {
+          const accepting = batch[i];
+          if ("error" in result) accepting?.reject(threadError(result.error, unavailable));
+          else accepting?.resolve(result.outcomes);
+        }),
+      (error: unknown) => batch.forEach((a) => a.reject(error)),
+    );
+  }
+
+  private send(message: (id: number) => StoreCall | AcceptCall): Promise<unknown> {
     if (this.gone !== undefined) {
       return Promise.reject(new StoreUnavailableError(new Error(this.gone)));
     }
@@ -92,7 +137,7 @@ export class SqliteThreadStore {
       this.waiting.set(id, { resolve, reject });
       // The thread keeps the process alive only while it owes an answer.
       if (this.waiting.size === 1) this.worker.ref();
-      this.worker.postMessage({ id, method, args } satisfies StoreCall<M>);
+      this.worker.postMessage(message(id));
     });
   }
 

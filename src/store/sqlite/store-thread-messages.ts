@@ -1,4 +1,4 @@
-import type { RunStore } from "../run-store.js";
+import type { AcceptOutcome, RunStore } from "../run-store.js";
 
 /** The store's methods a thread may be asked to run (close included). */
 export type StoreMethod = keyof RunStore;
@@ -14,6 +14,22 @@ export interface StoreCall<M extends StoreMethod = StoreMethod> {
   method: M;
   args: Parameters<RunStore[M]>;
 }
+
+/** The arguments of one RunStore.accept call. */
+export type AcceptArgs = Parameters<RunStore["accept"]>;
+
+/**
+ * The deliveries given to accept in one turn of the other side's event loop, sent as one
+ * call: the thread accepts them together (they share a commit) and answers an AcceptResult
+ * for each, in order.
+ */
+export interface AcceptCall {
+  id: number;
+  accepts: AcceptArgs[];
+}
+
+/** What became of one delivery of an AcceptCall. */
+export type AcceptResult = { outcomes: AcceptOutcome[] } | { error: ThreadError };
 
 /** An error as it crosses from the thread: enough to throw the same error again. */
 export interface ThreadError {
