@@ -35,15 +35,18 @@ const unavailable = (cause: Error): Error => new StoreUnavailableError(cause);
  * forwarded by name, whatever methods it has, and run in that thread one call after the
  * other in the order they were made; each resolves once it is done there: a write once it
  * is committed and synced (synchronous = FULL), so a delivery is durable before its 202 and
- * a state change before it is acted on, as before. The deliveries given to accept in one
- * turn of the event loop (the webhooks read together) go to the thread as one message and
- * share one commit, as do those arriving there while a commit is under way (GroupCommit).
+ * a state change before it is acted on, as before. A delivery given to accept while the
+ * thread owes no delivery an answer goes at once; the others given in the same turn of the
+ * event loop (webhooks read together) go at its end as one message and share one commit, as
+ * do those arriving there while a commit is under way (GroupCommit).
  */
 export class SqliteThreadStore {
   private readonly waiting = new Map<number, Waiting>();
   private nextId = 1;
   /** Deliveries given to accept in this turn of the event loop, sent together at its end. */
   private accepting: Accepting[] = [];
+  /** Messages of deliveries the thread has not answered yet. */
+  private acceptsInFlight = 0;
   /** Why calls are refused now: the store was closed, or its thread stopped. */
   private gone: string | undefined;
 
@@ -108,7 +111,10 @@ export class SqliteThreadStore {
     }
     return new Promise((resolve, reject) => {
       this.accepting.push({ args, resolve, reject });
-      if (this.accepting.length === 1) setImmediate(() => this.sendAccepts());
+      // The thread free: this delivery goes now, and its commit overlaps the reading of the
+      // next webhooks; else those of this turn go together at its end, for the next commit.
+      if (this.acceptsInFlight === 0) this.sendAccepts();
+      else if (this.accepting.length === 1) setImmediate(() => this.sendAccepts());
     });
   }
 
@@ -117,15 +123,20 @@ export class SqliteThreadStore {
     if (this.accepting.length === 0) return;
     const batch = this.accepting;
     this.accepting = [];
-    this.send((id) => ({ id, accepts: batch.map((a) => a.args) }) satisfies AcceptCall).then(
-      (value) =>
-        (value as AcceptResult[]).forEach((result, i) => {
-          const accepting = batch[i];
-          if ("error" in result) accepting?.reject(threadError(result.error, unavailable));
-          else accepting?.resolve(result.outcomes);
-        }),
-      (error: unknown) => batch.forEach((a) => a.reject(error)),
-    );
+    this.acceptsInFlight += 1;
+    this.send((id) => ({ id, accepts: batch.map((a) => a.args) }) satisfies AcceptCall)
+      .finally(() => {
+        this.acceptsInFlight -= 1;
+      })
+      .then(
+        (value) =>
+          (value as AcceptResult[]).forEach((result, i) => {
+            const accepting = batch[i];
+            if ("error" in result) accepting?.reject(threadError(result.error, unavailable));
+            else accepting?.resolve(result.outcomes);
+          }),
+        (error: unknown) => batch.forEach((a) => a.reject(error)),
+      );
   }
 
   private send(message: (id: number) => StoreCall | AcceptCall): Promise<unknown> {
