@@ -5,6 +5,16 @@ import { PayloadError } from "./payload-error.js";
 /** Problems listed in one answer; the rest are counted. */
 export const MAX_PROBLEMS = 50;
 
+const OPTIONS: Joi.ValidationOptions = {
+  abortEarly: false,
+  convert: false,
+  allowUnknown: true,
+  errors: { label: false },
+};
+
+/** Each schema with OPTIONS set on it once: options given per call are merged on every call. */
+const prepared = new WeakMap<Joi.Schema, Joi.Schema>();
+
 /**
  * Validates a body against a schema, reporting every problem at once by path (at most
  * MAX_PROBLEMS of them, then how many more there were). `at` is where
@@ -15,12 +25,12 @@ export function validatePayload<T>(
   body: unknown,
   at: readonly (string | number)[] = [],
 ): T {
-  const result = schema.validate(body, {
-    abortEarly: false,
-    convert: false,
-    allowUnknown: true,
-    errors: { label: false },
-  });
+  let withOptions = prepared.get(schema) as Joi.Schema<T> | undefined;
+  if (!withOptions) {
+    withOptions = schema.prefs(OPTIONS);
+    prepared.set(schema, withOptions);
+  }
+  const result = withOptions.validate(body);
   if (result.error) {
     for (const detail of result.error.details) detail.path = [...at, ...detail.path];
     const problems = formatJoiErrors(result.error);

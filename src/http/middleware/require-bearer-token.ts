@@ -2,13 +2,14 @@ import type { RequestHandler } from "express";
 import { HttpError } from "../http-error.js";
 import { bearerToken } from "./bearer-token.js";
 import { markWrongToken } from "./limit-token-guesses.js";
-import { tokensMatch } from "./tokens-match.js";
+import { tokenMatcher } from "./tokens-match.js";
 
 /**
  * Guards a route with `Authorization: Bearer <token>`: 401 without one, 403 (counted as a
  * wrong token) when it differs. `name` says which token in the answer ("API token").
  */
 export function requireBearerToken(token: string, name: string): RequestHandler {
+  const matches = tokenMatcher([token]);
   return (req, res, next) => {
     const given = bearerToken(req.get("authorization"));
     if (given === undefined) {
@@ -21,7 +22,7 @@ export function requireBearerToken(token: string, name: string): RequestHandler 
           { "WWW-Authenticate": 'Bearer realm="pushgate"' },
         ),
       );
-    } else if (!tokensMatch(given, [token])) {
+    } else if (!matches(given)) {
       markWrongToken(res);
       next(new HttpError(403, "forbidden", `invalid ${name}`));
     } else {

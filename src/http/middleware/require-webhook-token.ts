@@ -2,7 +2,7 @@ import type { RequestHandler } from "express";
 import { HttpError } from "../http-error.js";
 import { bearerToken } from "./bearer-token.js";
 import { markWrongToken } from "./limit-token-guesses.js";
-import { tokensMatch } from "./tokens-match.js";
+import { tokenMatcher } from "./tokens-match.js";
 
 /**
  * Accepts a webhook whose token is one of `tokens`, given as the `:token` path segment,
@@ -15,13 +15,14 @@ export function requireWebhookToken(
   tokens: readonly string[],
   options: { rawAuthorization?: boolean } = {},
 ): RequestHandler {
+  const matches = tokenMatcher(tokens);
   return (req, res, next) => {
     const authorization = req.get("authorization");
     const fromPath = typeof req.params.token === "string" ? req.params.token : undefined;
     const fromQuery = typeof req.query.token === "string" ? req.query.token : undefined;
     const candidates = [fromPath, fromQuery, bearerToken(authorization)];
     if (options.rawAuthorization) candidates.push(authorization?.trim());
-    if (candidates.some((candidate) => tokensMatch(candidate, tokens))) {
+    if (candidates.some(matches)) {
       next();
       return;
     }
