@@ -34,6 +34,8 @@ export interface IntakeFigures {
   quiet: PushgateIntake;
   /** Queue running: 2 tests at a time, one after the other, while the load comes in. */
   busy: PushgateIntake & { testsDone: number };
+  /** The request rate of every round of each scenario, in the order they ran. */
+  rates: Record<"webhook" | "pushgate" | "quiet" | "busy", number[]>;
 }
 
 /** What the "tests running" scenario keeps busy: tests of about 1.5 s printing output. */
@@ -231,11 +233,61 @@ export function startArguments(): string[] {
   return [...args.slice(0, script), ...extra, main ?? "dist/main.js", ...args.slice(script + 1)];
 }
 
+/** Rounds of the whole intake benchmark: each figure printed is its median round's. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+
+/** The round with the median request rate (the lower middle one of an even count). */
+function medianRound<T>(rounds: readonly T[], rate: (round: T) => number): T {
+  const sorted = [...rounds].sort((a, b) => rate(a) - rate(b));
+  const middle = sorted[Math.floor((sorted.length - 1) / 2)];
+  if (middle === undefined) throw new Error("no rounds");
+  return middle;
+}
+
+/**
+ * Every scenario once per round, the rounds one after the other (so a slow minute of a shared
+ * machine touches each scenario alike), and for each scenario its median round, with the
+ * request rates of all its rounds.
+ */
 export async function benchIntake(busy: BusyWork): Promise<IntakeFigures> {
   const dir = mkdtempSync(join(tmpdir(), "pushgate-bench-intake-"));
-  const webhook = await benchWebhook(dir);
-  const pushgate = await benchPushgate(dir, {});
-  const quiet = await benchPushgate(dir, { quiet: true });
-  const busyFigures = await benchPushgate(dir, { busy });
-  return { webhook, pushgate, quiet, busy: busyFigures };
+  const rounds: {
+    webhook: LoadResult;
+    pushgate: PushgateIntake;
+    quiet: PushgateIntake;
+    busy: PushgateIntake & { testsDone: number };
+  }[] = [];
+  for (let round = 0; round < Math.max(1, ROUNDS); round++) {
+    rounds.push({
+      webhook: await benchWebhook(dir),
+      pushgate: await benchPushgate(dir, {}),
+      quiet: await benchPushgate(dir, { quiet: true }),
+      busy: await benchPushgate(dir, { busy }),
+    });
+  }
+  const pushgateRate = (p: PushgateIntake) => p.result.requestsPerSecond;
+  return {
+    webhook: medianRound(
+      rounds.map((r) => r.webhook),
+      (w) => w.requestsPerSecond,
+    ),
+    pushgate: medianRound(
+      rounds.map((r) => r.pushgate),
+      pushgateRate,
+    ),
+    quiet: medianRound(
+      rounds.map((r) => r.quiet),
+      pushgateRate,
+    ),
+    busy: medianRound(
+      rounds.map((r) => r.busy),
+      pushgateRate,
+    ),
+    rates: {
+      webhook: rounds.map((r) => r.webhook.requestsPerSecond),
+      pushgate: rounds.map((r) => pushgateRate(r.pushgate)),
+      quiet: rounds.map((r) => pushgateRate(r.quiet)),
+      busy: rounds.map((r) => pushgateRate(r.busy)),
+    },
+  };
 }

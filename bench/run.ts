@@ -19,18 +19,28 @@ const row = (cells: (string | number)[], widths: number[]): string =>
     .join("  ");
 
 function printIntake(intake: IntakeFigures): void {
-  const widths = [30, 8, 8, 8, 7];
-  console.log("\nintake: 16 connections for 10 s, every request a distinct Docker Hub push (wrk)");
-  console.log(row(["", "req/s", "p50 ms", "p99 ms", "errors"], widths));
-  for (const [name, r] of [
-    ["adnanh/webhook", intake.webhook],
-    ["pushgate, queue paused", intake.pushgate.result],
-    ["pushgate, 2 tests running", intake.busy.result],
-    ["--quiet-logs (level warn)", intake.quiet.result],
+  const widths = [30, 8, 8, 8, 7, 0];
+  const rounds = intake.rates.webhook.length;
+  console.log(
+    `\nintake: 16 connections for 10 s, every request a distinct Docker Hub push (wrk); ${rounds} rounds, each row its median round`,
+  );
+  console.log(row(["", "req/s", "p50 ms", "p99 ms", "errors", "  req/s of each round"], widths));
+  for (const [name, r, rates] of [
+    ["adnanh/webhook", intake.webhook, intake.rates.webhook],
+    ["pushgate, queue paused", intake.pushgate.result, intake.rates.pushgate],
+    ["pushgate, 2 tests running", intake.busy.result, intake.rates.busy],
+    ["--quiet-logs (level warn)", intake.quiet.result, intake.rates.quiet],
   ] as const) {
     console.log(
       row(
-        [name, fixed(r.requestsPerSecond, 0), fixed(r.p50Ms, 2), fixed(r.p99Ms, 2), r.errors],
+        [
+          name,
+          fixed(r.requestsPerSecond, 0),
+          fixed(r.p50Ms, 2),
+          fixed(r.p99Ms, 2),
+          r.errors,
+          `  ${rates.map((rate) => fixed(rate, 0)).join(", ")}`,
+        ],
         widths,
       ),
     );
