@@ -34,8 +34,10 @@ export interface IntakeFigures {
   quiet: PushgateIntake;
   /** Queue running: 2 tests at a time, one after the other, while the load comes in. */
   busy: PushgateIntake & { testsDone: number };
+  /** Node's HTTP and Express doing no work (express-floor.ts): the floor under pushgate. */
+  floor: LoadResult;
   /** The request rate of every round of each scenario, in the order they ran. */
-  rates: Record<"webhook" | "pushgate" | "quiet" | "busy", number[]>;
+  rates: Record<"webhook" | "pushgate" | "quiet" | "busy" | "floor", number[]>;
 }
 
 /** What the "tests running" scenario keeps busy: tests of about 1.5 s printing output. */
@@ -87,6 +89,25 @@ async function benchWebhook(dir: string): Promise<LoadResult> {
     });
   } finally {
     await webhook.stop();
+  }
+}
+
+/** The Express floor (express-floor.ts), loaded as pushgate is. */
+async function benchFloor(dir: string): Promise<LoadResult> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const flags = startArguments().filter((arg) => arg.startsWith("--"));
+  const floor = await startProcess(
+    process.execPath,
+    [...flags, "--import", "tsx", "bench/express-floor.ts", String(port)],
+    { ready: () => answers(`${base}/healthz`) },
+  );
+  try {
+    const load = { url: `${base}/dockerhub-webhook/${TOKEN}/notify`, dir, repository: REPOSITORY };
+    await loadWithWrk({ ...load, connections: CONNECTIONS, seconds: WARMUP_SECONDS });
+    return await loadWithWrk({ ...load, connections: CONNECTIONS, seconds: SECONDS });
+  } finally {
+    await floor.stop();
   }
 }
 
@@ -233,6 +254,9 @@ export function startArguments(): string[] {
   return [...args.slice(0, script), ...extra, main ?? "dist/main.js", ...args.slice(script + 1)];
 }
 
+/** The pause after each scenario. */
+const SETTLE_MS = 3000;
+
 /** Rounds of the whole intake benchmark: each figure printed is its median round's. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
@@ -256,14 +280,21 @@ export async function benchIntake(busy: BusyWork): Promise<IntakeFigures> {
     pushgate: PushgateIntake;
     quiet: PushgateIntake;
     busy: PushgateIntake & { testsDone: number };
+    floor: LoadResult;
   }[] = [];
   for (let round = 0; round < Math.max(1, ROUNDS); round++) {
-    rounds.push({
-      webhook: await benchWebhook(dir),
-      pushgate: await benchPushgate(dir, {}),
-      quiet: await benchPushgate(dir, { quiet: true }),
-      busy: await benchPushgate(dir, { busy }),
-    });
+    // A pause after each: the scenario run right after webhook's (40,000 processes forked and
+    // reaped) was the slowest of its round in most runs.
+    const settled = async <T>(figures: T): Promise<T> => {
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+      return figures;
+    };
+    const pushgate = await settled(await benchPushgate(dir, {}));
+    const quiet = await settled(await benchPushgate(dir, { quiet: true }));
+    const busyFigures = await settled(await benchPushgate(dir, { busy }));
+    const floor = await settled(await benchFloor(dir));
+    const webhook = await settled(await benchWebhook(dir));
+    rounds.push({ webhook, pushgate, quiet, busy: busyFigures, floor });
   }
   const pushgateRate = (p: PushgateIntake) => p.result.requestsPerSecond;
   return {
@@ -283,7 +314,12 @@ export async function benchIntake(busy: BusyWork): Promise<IntakeFigures> {
       rounds.map((r) => r.busy),
       pushgateRate,
     ),
+    floor: medianRound(
+      rounds.map((r) => r.floor),
+      (f) => f.requestsPerSecond,
+    ),
     rates: {
+      floor: rounds.map((r) => r.floor.requestsPerSecond),
       webhook: rounds.map((r) => r.webhook.requestsPerSecond),
       pushgate: rounds.map((r) => pushgateRate(r.pushgate)),
       quiet: rounds.map((r) => pushgateRate(r.quiet)),

@@ -22,7 +22,7 @@ function printIntake(intake: IntakeFigures): void {
   const widths = [30, 8, 8, 8, 7, 0];
   const rounds = intake.rates.webhook.length;
   console.log(
-    `\nintake: 16 connections for 10 s, every request a distinct Docker Hub push (wrk); ${rounds} rounds, each row its median round`,
+    `\nintake: 16 connections for ${process.env.BENCH_SECONDS ?? 10} s, every request a distinct Docker Hub push (wrk); ${rounds} rounds, each row its median round`,
   );
   console.log(row(["", "req/s", "p50 ms", "p99 ms", "errors", "  req/s of each round"], widths));
   for (const [name, r, rates] of [
@@ -30,6 +30,7 @@ function printIntake(intake: IntakeFigures): void {
     ["pushgate, queue paused", intake.pushgate.result, intake.rates.pushgate],
     ["pushgate, 2 tests running", intake.busy.result, intake.rates.busy],
     ["--quiet-logs (level warn)", intake.quiet.result, intake.rates.quiet],
+    ["Express floor (no work)", intake.floor, intake.rates.floor],
   ] as const) {
     console.log(
       row(
