@@ -96,10 +96,9 @@ async function benchWebhook(dir: string): Promise<LoadResult> {
 async function benchFloor(dir: string): Promise<LoadResult> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const flags = startArguments().filter((arg) => arg.startsWith("--"));
   const floor = await startProcess(
     process.execPath,
-    [...flags, "--import", "tsx", "bench/express-floor.ts", String(port)],
+    [...npmStartFlags(), "--import", "tsx", "bench/express-floor.ts", String(port)],
     { ready: () => answers(`${base}/healthz`) },
   );
   try {
@@ -242,16 +241,22 @@ function busyDone(dbPath: string): number {
 
 /** pushgate started as `npm start` starts it (same V8 memory flags), without the build step. */
 export function startArguments(): string[] {
+  // Another build of pushgate (an earlier commit's, to compare), started the same way.
+  const main = process.env.BENCH_PUSHGATE_MAIN ?? "dist/main.js";
+  // Node options for pushgate alone, before its script: `--cpu-prof --cpu-prof-dir=DIR` profiles it.
+  const extra = process.env.BENCH_PUSHGATE_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [];
+  return [...npmStartFlags(), ...extra, main];
+}
+
+/** The Node flags `npm start` gives before pushgate's script, from package.json. */
+function npmStartFlags(): string[] {
   const pkg = JSON.parse(readFileSync("package.json", "utf8")) as { scripts: { start: string } };
   // `exec node ...`: npm's shell gives way to node, so a signal to npm reaches pushgate.
   const [command, ...args] = pkg.scripts.start.replace(/^exec\s+/, "").split(/\s+/);
   if (command !== "node") throw new Error(`npm start does not run node: ${pkg.scripts.start}`);
-  // Another build of pushgate (an earlier commit's, to compare), started the same way.
-  const main = process.env.BENCH_PUSHGATE_MAIN;
-  // Node options for pushgate alone, before its script: `--cpu-prof --cpu-prof-dir=DIR` profiles it.
-  const extra = process.env.BENCH_PUSHGATE_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [];
   const script = args.indexOf("dist/main.js");
-  return [...args.slice(0, script), ...extra, main ?? "dist/main.js", ...args.slice(script + 1)];
+  if (script !== args.length - 1) throw new Error(`npm start does not end with dist/main.js`);
+  return args.slice(0, script);
 }
 
 /** The pause after each scenario. */
