@@ -92,6 +92,23 @@ export function promotionsContract(factory: StoreFactory): void {
       ]);
     });
 
+    it("judge an item against the head as its own commit moved it", async () => {
+      const store = await open();
+      const now = new Date();
+      const runId = await promoted(store, new Date(now.getTime() - 1000), TESTED);
+      // Pushed again in the same commit (received now): the earlier promotion no longer counts.
+      const again = await store.accept([stable(OTHER), stable(TESTED)], now);
+      expect(again.map((o) => o.kind)).toEqual(["recorded", "recorded"]);
+      // A promotion made after the head moved still counts for the item after it.
+      const later = await promoted(store, new Date(now.getTime() + 60_000), TESTED);
+      const moved = await store.accept([stable(`sha256:${"c".repeat(64)}`), stable(TESTED)], now);
+      expect(moved).toEqual([
+        expect.objectContaining({ kind: "recorded" }),
+        { kind: "promoted", runId: later },
+      ]);
+      expect(later).not.toBe(runId);
+    });
+
     it("count for a delivery without a digest only within the window it is given", async () => {
       const store = await open();
       const runId = await promoted(store, new Date(Date.now() - 60_000), TESTED);

@@ -1,5 +1,4 @@
-import type { PoolClient } from "pg";
-import { toPromotion, type PromotionProbe, type PromotionRow } from "../promotion-row.js";
+import { toPromotion, type PromotionRow } from "../promotion-row.js";
 import type { Promotion } from "../run-store.js";
 import type { Query } from "./postgres-run-queue.js";
 
@@ -43,26 +42,4 @@ export class PostgresPromotions {
     );
     return rows.map(toPromotion);
   }
-}
-
-/**
- * The run whose promotion a delivery's item announces, if any (RunStore.accept's rule), read
- * in the accept transaction. A promotion is written before its push starts, so a registry's
- * notification of the push, on whichever replica it arrives, finds it committed.
- */
-export async function promotedBy(
-  client: PoolClient,
-  probe: PromotionProbe,
-): Promise<string | undefined> {
-  const { rows } = await client.query<{ run_id: string }>(
-    `SELECT run_id FROM promotions
-       WHERE registry = $1 AND repository = $2 AND tag = $3
-         AND ($5::timestamptz IS NULL OR promoted_at > $5)
-         AND (($4::text IS NOT NULL AND (digest = $4 OR pushed_digest = $4))
-           OR ($6::timestamptz IS NOT NULL AND promoted_at >= $6
-             AND ($4::text IS NULL OR pushed_digest IS NULL)))
-       ORDER BY promoted_at DESC LIMIT 1`,
-    [probe.registry, probe.repository, probe.tag, probe.digest, probe.after, probe.since],
-  );
-  return rows[0]?.run_id;
 }
