@@ -80,7 +80,15 @@ ensure_engine() {
   docker info >/dev/null 2>&1 && return 0
   [ "$(id -u)" = 0 ] || die "no Docker engine answers 'docker info' and this is not root: start dockerd, or add this user to the docker group."
   say "starting dockerd (log: $state/dockerd.log)"
-  nohup dockerd >"$state/dockerd.log" 2>&1 &
+  # dockerd outlives this run: it must not keep what this shell has open beyond stdio (a
+  # lock held around the test command, a pipe someone waits to see closed).
+  (
+    for fd in /proc/"$BASHPID"/fd/*; do
+      fd=${fd##*/}
+      if [ "$fd" -gt 2 ]; then eval "exec $fd>&-"; fi
+    done
+    exec nohup dockerd </dev/null >"$state/dockerd.log" 2>&1
+  ) &
   for _ in $(seq 1 60); do
     docker info >/dev/null 2>&1 && return 0
     sleep 1
