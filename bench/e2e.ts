@@ -48,13 +48,22 @@ async function waitForTrigger(
   }
 }
 
-async function throughPushgate(
+/** One contestant: a push by push, timed until Jenkins is triggered; then its wrap-up. */
+interface Contestant {
+  /** One push, one by one: ms from the push to Jenkins triggered. */
+  one(image: BenchImage): Promise<number>;
+  /** Pushes at once: ms from the first to the last trigger. */
+  many(images: readonly BenchImage[]): Promise<number>;
+}
+
+/** pushgate with the bench pipeline, started once for all its pushes. */
+async function startPushgate(
   dir: string,
   registry: string,
   jenkins: JenkinsStandin,
-  sequential: BenchImage[],
-  concurrent: BenchImage[],
-) {
+): Promise<
+  Contestant & { pushes: Push[]; breakdown(): Promise<Breakdown>; stop(): Promise<void> }
+> {
   const port = await freePort();
   writeFileSync(
     join(dir, "pushgate.yml"),
@@ -84,31 +93,27 @@ pipelines:
       if (r.status !== 202) throw new Error(`pushgate answered ${r.status}`);
       return ((await r.json()) as { runs: string[] }).runs[0] ?? "";
     });
-  try {
-    const times: number[] = [];
-    const pushes: Push[] = [];
-    for (const image of sequential) {
+  const pushes: Push[] = [];
+  return {
+    pushes,
+    async one(image) {
       const sentAt = Date.now();
       const started = now();
       const runId = await notify(image);
       await waitForTrigger(jenkins, image.tag);
-      times.push(now() - started);
+      const ms = now() - started;
       pushes.push({ runId, sentAt, triggeredAt: Date.now() });
-    }
-    const breakdown = await breakdownOf(base, pushes.slice(1));
-    const started = now();
-    await Promise.all(concurrent.map(notify));
-    await Promise.all(concurrent.map((image) => waitForTrigger(jenkins, image.tag)));
-    const measured = times.slice(1);
-    return {
-      medianMs: percentile(measured, 50),
-      p95Ms: percentile(measured, 95),
-      concurrentWallMs: now() - started,
-      breakdown,
-    };
-  } finally {
-    await pushgate.stop();
-  }
+      return ms;
+    },
+    async many(images) {
+      const started = now();
+      await Promise.all(images.map(notify));
+      await Promise.all(images.map((image) => waitForTrigger(jenkins, image.tag)));
+      return now() - started;
+    },
+    breakdown: () => breakdownOf(base, pushes.slice(1)),
+    stop: () => pushgate.stop(),
+  };
 }
 
 /** A push one by one: its run, when its webhook was sent and when Jenkins was triggered. */
@@ -167,55 +172,103 @@ curl -sf -o /dev/null -u "pushgate:${JENKINS_TOKEN}" -X POST \\
 `;
 }
 
-async function throughCli(
-  dir: string,
-  jenkins: JenkinsStandin,
-  sequential: BenchImage[],
-  concurrent: BenchImage[],
-) {
+/** The CLI loop: one shell per push, up to PARALLEL shells at once. */
+function cliContestant(dir: string, jenkins: JenkinsStandin): Contestant {
   const script = join(dir, "push.sh");
   writeFileSync(script, cliScript(jenkins.url));
   const one = (image: BenchImage) => run("bash", [script, image.reference, image.tag]);
-  const times: number[] = [];
-  for (const image of sequential) {
-    const started = now();
-    await one(image);
-    times.push(now() - started);
-  }
-  const started = now();
-  const queue = [...concurrent];
-  await Promise.all(
-    Array.from({ length: PARALLEL }, async () => {
-      for (let image = queue.shift(); image; image = queue.shift()) await one(image);
-    }),
-  );
-  const measured = times.slice(1);
   return {
-    medianMs: percentile(measured, 50),
-    p95Ms: percentile(measured, 95),
-    concurrentWallMs: now() - started,
+    async one(image) {
+      const started = now();
+      await one(image);
+      return now() - started;
+    },
+    async many(images) {
+      const started = now();
+      const queue = [...images];
+      await Promise.all(
+        Array.from({ length: PARALLEL }, async () => {
+          for (let image = queue.shift(); image; image = queue.shift()) await one(image);
+        }),
+      );
+      return now() - started;
+    },
   };
 }
 
+/** Rounds of pushes at once for each contestant, in the order CLI, pushgate, pushgate, CLI. */
+const CONCURRENT_ROUNDS = 2;
+
+/**
+ * Both contestants side by side, so that a change in the machine's load during the run
+ * weighs on both alike: the pushes one by one alternate (CLI then pushgate, then pushgate
+ * then CLI, ...), and the rounds of pushes at once go CLI, pushgate, pushgate, CLI, each
+ * contestant's figure the mean of its two rounds. Every push is of an image of its own,
+ * absent from the engine, so every pull fetches it. The first push of each is dropped: it
+ * warms its path.
+ */
 export async function benchEndToEnd(): Promise<E2eFigures> {
   const registry = sharedRegistry();
   const dir = mkdtempSync(join(tmpdir(), "pushgate-bench-e2e-"));
   const stamp = Date.now().toString(36);
-  // One more sequential push than measured: the first of each warms its path and is dropped.
-  const pgSeq = await pushBenchImages(registry, "bench/app", `pg-${stamp}`, SEQUENTIAL + 1);
-  const pgCon = await pushBenchImages(registry, "bench/app", `pgc-${stamp}`, CONCURRENT);
-  const cliSeq = await pushBenchImages(registry, "bench/app", `cli-${stamp}`, SEQUENTIAL + 1);
-  const cliCon = await pushBenchImages(registry, "bench/app", `clic-${stamp}`, CONCURRENT);
+  const images = (prefix: string, count: number) =>
+    pushBenchImages(registry, "bench/app", `${prefix}-${stamp}`, count);
+  const pgSeq = await images("pg", SEQUENTIAL + 1);
+  const cliSeq = await images("cli", SEQUENTIAL + 1);
+  const pgCon: BenchImage[][] = [];
+  const cliCon: BenchImage[][] = [];
+  for (let round = 0; round < CONCURRENT_ROUNDS; round++) {
+    pgCon.push(await images(`pgc${round}`, CONCURRENT));
+    cliCon.push(await images(`clic${round}`, CONCURRENT));
+  }
   const jenkins = await startJenkinsStandin({
     users: { pushgate: { token: JENKINS_TOKEN } },
     jobs: { deploy: { parameters: ["DOCKER_TRIGGER_REPO_NAME", "DOCKER_TRIGGER_TAG"] } },
   });
+  const pushgate = await startPushgate(dir, registry, jenkins);
+  const cli = cliContestant(dir, jenkins);
   try {
-    const cli = await throughCli(dir, jenkins, cliSeq, cliCon);
-    const pushgate = await throughPushgate(dir, registry, jenkins, pgSeq, pgCon);
-    return { pushgate, cli, pushes: SEQUENTIAL, concurrent: CONCURRENT };
+    const pgTimes: number[] = [];
+    const cliTimes: number[] = [];
+    for (let i = 0; i < pgSeq.length; i++) {
+      const pg = pgSeq[i];
+      const shell = cliSeq[i];
+      if (!pg || !shell) continue;
+      if (i % 2 === 0) {
+        cliTimes.push(await cli.one(shell));
+        pgTimes.push(await pushgate.one(pg));
+      } else {
+        pgTimes.push(await pushgate.one(pg));
+        cliTimes.push(await cli.one(shell));
+      }
+    }
+    const pgWall: number[] = [];
+    const cliWall: number[] = [];
+    for (let round = 0; round < CONCURRENT_ROUNDS; round++) {
+      const shells = cliCon[round] ?? [];
+      const pushes = pgCon[round] ?? [];
+      if (round % 2 === 0) {
+        cliWall.push(await cli.many(shells));
+        pgWall.push(await pushgate.many(pushes));
+      } else {
+        pgWall.push(await pushgate.many(pushes));
+        cliWall.push(await cli.many(shells));
+      }
+    }
+    const figures = (times: number[], walls: number[]) => ({
+      medianMs: percentile(times.slice(1), 50),
+      p95Ms: percentile(times.slice(1), 95),
+      concurrentWallMs: walls.reduce((a, b) => a + b, 0) / walls.length,
+    });
+    return {
+      pushgate: { ...figures(pgTimes, pgWall), breakdown: await pushgate.breakdown() },
+      cli: figures(cliTimes, cliWall),
+      pushes: SEQUENTIAL,
+      concurrent: CONCURRENT,
+    };
   } finally {
+    await pushgate.stop();
     await jenkins.close();
-    await forgetImages([...pgSeq, ...pgCon, ...cliSeq, ...cliCon]);
+    await forgetImages([...pgSeq, ...cliSeq, ...pgCon.flat(), ...cliCon.flat()]);
   }
 }
