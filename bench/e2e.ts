@@ -196,6 +196,20 @@ function cliContestant(dir: string, jenkins: JenkinsStandin): Contestant {
   };
 }
 
+/** The CLI's and pushgate's work of one turn: the CLI first on even turns, pushgate on odd. */
+async function inTurn<T>(
+  turn: number,
+  cli: () => Promise<T>,
+  pushgate: () => Promise<T>,
+): Promise<[cli: T, pushgate: T]> {
+  if (turn % 2 === 0) {
+    const first = await cli();
+    return [first, await pushgate()];
+  }
+  const first = await pushgate();
+  return [await cli(), first];
+}
+
 /** Rounds of pushes at once for each contestant, in the order CLI, pushgate, pushgate, CLI. */
 const CONCURRENT_ROUNDS = 2;
 
@@ -234,26 +248,24 @@ export async function benchEndToEnd(): Promise<E2eFigures> {
       const pg = pgSeq[i];
       const shell = cliSeq[i];
       if (!pg || !shell) continue;
-      if (i % 2 === 0) {
-        cliTimes.push(await cli.one(shell));
-        pgTimes.push(await pushgate.one(pg));
-      } else {
-        pgTimes.push(await pushgate.one(pg));
-        cliTimes.push(await cli.one(shell));
-      }
+      const [shellMs, pgMs] = await inTurn(
+        i,
+        () => cli.one(shell),
+        () => pushgate.one(pg),
+      );
+      cliTimes.push(shellMs);
+      pgTimes.push(pgMs);
     }
     const pgWall: number[] = [];
     const cliWall: number[] = [];
     for (let round = 0; round < CONCURRENT_ROUNDS; round++) {
-      const shells = cliCon[round] ?? [];
-      const pushes = pgCon[round] ?? [];
-      if (round % 2 === 0) {
-        cliWall.push(await cli.many(shells));
-        pgWall.push(await pushgate.many(pushes));
-      } else {
-        pgWall.push(await pushgate.many(pushes));
-        cliWall.push(await cli.many(shells));
-      }
+      const [shellMs, pgMs] = await inTurn(
+        round,
+        () => cli.many(cliCon[round] ?? []),
+        () => pushgate.many(pgCon[round] ?? []),
+      );
+      cliWall.push(shellMs);
+      pgWall.push(pgMs);
     }
     const figures = (times: number[], walls: number[]) => ({
       medianMs: percentile(times.slice(1), 50),

@@ -36,7 +36,11 @@ export async function acceptDeliveries(
        FROM (SELECT k FROM unnest($2::text[]) AS k ORDER BY hashtext(k)) AS keys`,
     [HEAD_LOCKS, [...new Set(headKeys)]],
   );
-  const read = await readItems(client, all, headKeys, now, deliveries);
+  // Counted up to one past the largest backlog asked: a larger count decides nothing more
+  // (every delivery is refused either way), and the count's cost stays bounded.
+  const backlogs = deliveries.flatMap((d) => d.options.backlog ?? []);
+  const countUpTo = backlogs.length > 0 ? Math.max(...backlogs) + 1 : 0;
+  const read = await readItems(client, all, headKeys, now, countUpTo);
   const decide = new Decisions(newId, now, read.heads);
   let written = 0;
   let next = 0;
@@ -74,17 +78,14 @@ interface Head {
   moved: boolean;
 }
 
+/** Step 2's read, in the items' order; the queued runs counted up to `countUpTo` (0: none). */
 async function readItems(
   client: PoolClient,
   items: readonly AcceptItem[],
   headKeys: readonly string[],
   now: Date,
-  deliveries: readonly Delivery[],
+  countUpTo: number,
 ): Promise<{ rows: ItemRow[]; heads: Map<string, Head>; queued: number }> {
-  // Counted up to one past the largest backlog asked: a larger count decides nothing more
-  // (every delivery is refused either way), and the count's cost stays bounded.
-  const backlogs = deliveries.flatMap((d) => d.options.backlog ?? []);
-  const countUpTo = backlogs.length > 0 ? Math.max(...backlogs) + 1 : 0;
   const { rows } = await client.query<
     ItemRow & {
       head_dedupe_key: string | null;
